@@ -1,0 +1,38 @@
+// The one build configuration: bundles the CLI, the extension and the webviews.
+import * as esbuild from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// Native and heavy modules stay outside the bundles: they load from node_modules at run time.
+const nodeExternals = ['better-sqlite3', 'onnxruntime-node', 'vscode'];
+
+const targets = [
+  { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
+  { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
+].filter((t) => Object.values(t.entryPoints).every((p) => existsSync(p)));
+
+const contexts = await Promise.all(
+  targets.map((t) =>
+    esbuild.context({
+      ...t,
+      bundle: true,
+      outdir: 'dist',
+      target: 'node20',
+      sourcemap: !production,
+      minify: production,
+      define: { __MLWB_VERSION__: JSON.stringify(pkg.version) },
+      logLevel: 'warning',
+    }),
+  ),
+);
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

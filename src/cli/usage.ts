@@ -1,0 +1,17 @@
+export const USAGE = `mlwb — ML Workbench: track, compare and test ML runs in your workspace.
+
+Usage:
+  mlwb run [--name N] [--experiment E] [--tag k=v]… [--data PATH]… -- CMD [ARGS…]
+                                 run CMD as a tracked run (metrics from its output)
+  mlwb runs ls [--experiment E] [--status S] [--json]
+  mlwb runs show ID [--json]     one run in full (ID may be a unique prefix)
+  mlwb runs diff ID1 ID2 [--json]
+                                 params, final metrics, git and packages that differ
+  mlwb runs rm ID… [--yes]       delete runs (asks first unless --yes)
+  mlwb runs reproduce ID         re-run ID's code version and command, then compare
+  mlwb export --format csv|json  all runs, one row/object each
+
+Options for every command:
+  --store DIR                    the store folder (default: .mlwb/ here or in a parent;
+                                 also MLWB_STORE)
+`;

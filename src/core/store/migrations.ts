@@ -1,0 +1,115 @@
+/**
+ * Numbered schema migrations. The store's schema version is SQLite's `user_version`;
+ * migration N brings a store from version N-1 to N. Never edit a released migration:
+ * add the next one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE experiments (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE runs (
+    id            TEXT PRIMARY KEY,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+    name          TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed', 'killed')),
+    source        TEXT NOT NULL,
+    command       TEXT NOT NULL DEFAULT '[]',
+    cwd           TEXT,
+    start_time    INTEGER NOT NULL,
+    end_time      INTEGER,
+    exit_code     INTEGER,
+    notes         TEXT
+  );
+  CREATE INDEX runs_by_experiment ON runs(experiment_id, start_time);
+  CREATE INDEX runs_by_start ON runs(start_time);
+
+  CREATE TABLE params (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key    TEXT NOT NULL,
+    value  TEXT NOT NULL,
+    type   TEXT NOT NULL CHECK (type IN ('string', 'number', 'boolean')),
+    PRIMARY KEY (run_id, key)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE tags (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key    TEXT NOT NULL,
+    value  TEXT NOT NULL,
+    PRIMARY KEY (run_id, key)
+  ) WITHOUT ROWID;
+
+  -- One row per series: its summary, and where its last (possibly partial) chunk is.
+  CREATE TABLE metrics (
+    run_id     TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key        TEXT NOT NULL,
+    count      INTEGER NOT NULL,
+    last       REAL,
+    last_step  REAL NOT NULL,
+    min        REAL,
+    max        REAL,
+    tail_seq   INTEGER NOT NULL,
+    tail_count INTEGER NOT NULL,
+    PRIMARY KEY (run_id, key)
+  ) WITHOUT ROWID;
+
+  -- Points packed column-wise into binary chunks (see metricChunks.ts).
+  CREATE TABLE metric_chunks (
+    run_id TEXT NOT NULL,
+    key    TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    count  INTEGER NOT NULL,
+    data   BLOB NOT NULL,
+    UNIQUE (run_id, key, seq),
+    FOREIGN KEY (run_id, key) REFERENCES metrics(run_id, key) ON DELETE CASCADE
+  );
+
+  CREATE TABLE git_info (
+    run_id         TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    commit_sha     TEXT,
+    branch         TEXT,
+    remote         TEXT,
+    dirty          INTEGER,
+    diff           TEXT,
+    diff_bytes     INTEGER,
+    diff_truncated INTEGER,
+    note           TEXT
+  );
+
+  CREATE TABLE environments (
+    run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    info   TEXT NOT NULL
+  );
+
+  CREATE TABLE datasets (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    path   TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes  INTEGER NOT NULL,
+    rows   INTEGER,
+    PRIMARY KEY (run_id, path)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE artifacts (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    path   TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes  INTEGER NOT NULL,
+    PRIMARY KEY (run_id, path)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE run_logs (
+    run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    stream      TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr')),
+    content     TEXT NOT NULL,
+    total_bytes INTEGER NOT NULL,
+    truncated   INTEGER NOT NULL,
+    PRIMARY KEY (run_id, stream)
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

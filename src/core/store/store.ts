@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import type Database from 'better-sqlite3';
+import { MlwbError } from '../errors';
+import { MetricStore } from './metricStore';
+import { findStoreDir, openDatabase, STORE_DIR_NAME } from './openDatabase';
+import type {
+  ArtifactRef, DatasetRef, EnvInfo, GitInfo, MetricPoint, MetricSeries, NewRun, ParamValue,
+  RunFilter, RunLog, RunRecord, RunSource, RunStatus,
+} from './types';
+
+interface RunRow {
+  id: string;
+  name: string;
+  experiment: string;
+  status: RunStatus;
+  source: RunSource;
+  command: string;
+  cwd: string | null;
+  start_time: number;
+  end_time: number | null;
+  exit_code: number | null;
+  notes: string | null;
+}
+
+const RUN_COLUMNS = `r.id, r.name, e.name AS experiment, r.status, r.source, r.command, r.cwd,
+  r.start_time, r.end_time, r.exit_code, r.notes`;
+
+export interface OpenStoreOptions {
+  /** The store folder itself (`…/.mlwb`); overrides the search from `cwd`. */
+  storeDir?: string;
+  cwd: string;
+  /** Create `.mlwb/` in `cwd` when none is found (commands that write). */
+  create: boolean;
+}
+
+/** The workspace run store: the single source of truth for runs and everything about them. */
+export class Store {
+  readonly metrics: MetricStore;
+  private readonly stmts;
+
+  private constructor(readonly db: Database.Database, readonly dir: string) {
+    this.metrics = new MetricStore(db);
+    this.stmts = {
+      experimentId: db.prepare<[string], { id: number }>('SELECT id FROM experiments WHERE name = ?'),
+      insertExperiment: db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?)'),
+      insertRun: db.prepare(`INSERT INTO runs (id, experiment_id, name, status, source, command, cwd, start_time)
+        VALUES (@id, @experimentId, @name, @status, @source, @command, @cwd, @startTime)`),
+      run: db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`),
+      runsByPrefix: db.prepare<[string], { id: string }>("SELECT id FROM runs WHERE id LIKE ? || '%' ESCAPE '\\' LIMIT 2"),
+      finish: db.prepare('UPDATE runs SET status = ?, end_time = ?, exit_code = ? WHERE id = ?'),
+      rename: db.prepare('UPDATE runs SET name = ? WHERE id = ?'),
+      setNotes: db.prepare('UPDATE runs SET notes = ? WHERE id = ?'),
+      upsertParam: db.prepare(`INSERT INTO params (run_id, key, value, type) VALUES (?, ?, ?, ?)
+        ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, type = excluded.type`),
+      params: db.prepare<[string], { key: string; value: string; type: string }>('SELECT key, value, type FROM params WHERE run_id = ? ORDER BY key'),
+      upsertTag: db.prepare(`INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)
+        ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value`),
+      deleteTag: db.prepare('DELETE FROM tags WHERE run_id = ? AND key = ?'),
+      tags: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM tags WHERE run_id = ? ORDER BY key'),
+      upsertGit: db.prepare(`INSERT OR REPLACE INTO git_info (run_id, commit_sha, branch, remote, dirty, diff, diff_bytes, diff_truncated, note)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      git: db.prepare<[string], { commit_sha: string | null; branch: string | null; remote: string | null; dirty: number | null;
+        diff: string | null; diff_bytes: number | null; diff_truncated: number | null; note: string | null }>('SELECT * FROM git_info WHERE run_id = ?'),
+      upsertEnv: db.prepare('INSERT OR REPLACE INTO environments (run_id, info) VALUES (?, ?)'),
+      env: db.prepare<[string], { info: string }>('SELECT info FROM environments WHERE run_id = ?'),
+      upsertDataset: db.prepare('INSERT OR REPLACE INTO datasets (run_id, path, sha256, bytes, rows) VALUES (?, ?, ?, ?, ?)'),
+      datasets: db.prepare<[string], DatasetRef>('SELECT path, sha256, bytes, rows FROM datasets WHERE run_id = ? ORDER BY path'),
+      upsertArtifact: db.prepare('INSERT OR REPLACE INTO artifacts (run_id, path, sha256, bytes) VALUES (?, ?, ?, ?)'),
+      artifacts: db.prepare<[string], ArtifactRef>('SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? ORDER BY path'),
+      upsertLog: db.prepare('INSERT OR REPLACE INTO run_logs (run_id, stream, content, total_bytes, truncated) VALUES (?, ?, ?, ?, ?)'),
+      log: db.prepare<[string, string], { content: string; total_bytes: number; truncated: number }>(
+        'SELECT content, total_bytes, truncated FROM run_logs WHERE run_id = ? AND stream = ?'),
+      deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
+    };
+  }
+
+  /** Opens the store named by `storeDir`, or found from `cwd` like git finds `.git`. */
+  static open(options: OpenStoreOptions): Store {
+    const dir = options.storeDir
+      ? path.resolve(options.cwd, options.storeDir)
+      : findStoreDir(options.cwd) ?? (options.create ? path.join(path.resolve(options.cwd), STORE_DIR_NAME) : undefined);
+    if (!dir) {
+      throw new MlwbError(`No run store found in ${path.resolve(options.cwd)} or its parents.`,
+        'Track a run first (mlwb run -- …), or pass --store DIR.');
+    }
+    return new Store(openDatabase(dir, options.create), dir);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs `fn` in one write transaction: all of it is stored, or none. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  createRun(run: NewRun): string {
+    const id = run.id ?? randomUUID().replace(/-/g, '');
+    const startTime = run.startTime ?? Date.now();
+    this.transaction(() => {
+      this.stmts.insertRun.run({
+        id,
+        experimentId: this.experimentId(run.experiment),
+        name: run.name ?? defaultRunName(id),
+        status: run.status ?? 'running',
+        source: run.source,
+        command: JSON.stringify(run.command ?? []),
+        cwd: run.cwd ?? null,
+        startTime,
+      });
+    });
+    return id;
+  }
+
+  /** The experiment's id, created on first use. */
+  experimentId(name: string): number {
+    const found = this.stmts.experimentId.get(name);
+    if (found) return found.id;
+    return Number(this.stmts.insertExperiment.run(name, Date.now()).lastInsertRowid);
+  }
+
+  finishRun(id: string, status: RunStatus, exitCode: number | null = null, endTime = Date.now()): void {
+    this.stmts.finish.run(status, endTime, exitCode, id);
+  }
+
+  renameRun(id: string, name: string): void {
+    this.stmts.rename.run(name, id);
+  }
+
+  setNotes(id: string, notes: string): void {
+    this.stmts.setNotes.run(notes, id);
+  }
+
+  logParams(id: string, params: Record<string, ParamValue>): void {
+    this.transaction(() => {
+      for (const [key, value] of Object.entries(params)) {
+        this.stmts.upsertParam.run(id, key, String(value), typeof value);
+      }
+    });
+  }
+
+  setTags(id: string, tags: Record<string, string>): void {
+    this.transaction(() => {
+      for (const [key, value] of Object.entries(tags)) this.stmts.upsertTag.run(id, key, value);
+    });
+  }
+
+  deleteTag(id: string, key: string): void {
+    this.stmts.deleteTag.run(id, key);
+  }
+
+  logMetrics(id: string, points: readonly MetricPoint[]): void {
+    this.transaction(() => this.metrics.append(id, points));
+  }
+
+  readMetric(id: string, key: string, offset?: number, limit?: number): MetricSeries | undefined {
+    return this.metrics.read(id, key, offset, limit);
+  }
+
+  /** Records git state, or why there is none (`note`: not a repository, git missing…). */
+  setGit(id: string, git: GitInfo | null, note: string | null = null): void {
+    this.stmts.upsertGit.run(id, git?.commit ?? null, git?.branch ?? null, git?.remote ?? null,
+      git ? Number(git.dirty) : null, git?.diff ?? null, git?.diffBytes ?? null, git ? Number(git.diffTruncated) : null, note);
+  }
+
+  /** The full git record, diff included (for reproduce). */
+  getGit(id: string): { git: GitInfo | null; note: string | null } | undefined {
+    const row = this.stmts.git.get(id);
+    if (!row) return undefined;
+    const git = row.commit_sha
+      ? { commit: row.commit_sha, branch: row.branch, remote: row.remote, dirty: row.dirty === 1, diff: row.diff ?? '',
+          diffBytes: row.diff_bytes ?? 0, diffTruncated: row.diff_truncated === 1 }
+      : null;
+    return { git, note: row.note };
+  }
+
+  setEnv(id: string, env: EnvInfo): void {
+    this.stmts.upsertEnv.run(id, JSON.stringify(env));
+  }
+
+  addDataset(id: string, data: DatasetRef): void {
+    this.stmts.upsertDataset.run(id, data.path, data.sha256, data.bytes, data.rows);
+  }
+
+  addArtifact(id: string, artifact: ArtifactRef): void {
+    this.stmts.upsertArtifact.run(id, artifact.path, artifact.sha256, artifact.bytes);
+  }
+
+  setLog(id: string, log: RunLog): void {
+    this.stmts.upsertLog.run(id, log.stream, log.content, log.totalBytes, Number(log.truncated));
+  }
+
+  getLog(id: string, stream: 'stdout' | 'stderr'): RunLog | undefined {
+    const row = this.stmts.log.get(id, stream);
+    return row && { stream, content: row.content, totalBytes: row.total_bytes, truncated: row.truncated === 1 };
+  }
+
+  /** A full run id from a unique prefix; a clear error for none or several. */
+  resolveRunId(prefix: string): string {
+    if (!/^[0-9a-f]+$/i.test(prefix)) throw new MlwbError(`"${prefix}" is not a run id (ids are hexadecimal).`);
+    const found = this.stmts.runsByPrefix.all(prefix.toLowerCase());
+    if (found.length === 0) throw new MlwbError(`No run with id ${prefix}.`, 'See `mlwb runs ls` for the ids.');
+    if (found.length > 1) throw new MlwbError(`Run id prefix ${prefix} is ambiguous.`, 'Give more characters of the id.');
+    return found[0].id;
+  }
+
+  hasRun(id: string): boolean {
+    return this.stmts.run.get(id) !== undefined;
+  }
+
+  getRun(id: string): RunRecord | undefined {
+    const row = this.stmts.run.get(id);
+    return row && this.toRecord(row);
+  }
+
+  /** Runs, newest first. */
+  listRuns(filter: RunFilter = {}): RunRecord[] {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.experiment !== undefined) {
+      where.push('e.name = ?');
+      args.push(filter.experiment);
+    }
+    if (filter.status !== undefined) {
+      where.push('r.status = ?');
+      args.push(filter.status);
+    }
+    const sql = `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
+      ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY r.start_time DESC, r.rowid DESC`;
+    return this.db.prepare<string[], RunRow>(sql).all(...args).map((row) => this.toRecord(row));
+  }
+
+  deleteRuns(ids: readonly string[]): void {
+    this.transaction(() => {
+      for (const id of ids) this.stmts.deleteRun.run(id);
+    });
+  }
+
+  private toRecord(row: RunRow): RunRecord {
+    const params: Record<string, ParamValue> = {};
+    for (const p of this.stmts.params.all(row.id)) params[p.key] = decodeParam(p.value, p.type);
+    const tags: Record<string, string> = {};
+    for (const t of this.stmts.tags.all(row.id)) tags[t.key] = t.value;
+    const gitRow = this.getGit(row.id);
+    const env = this.stmts.env.get(row.id);
+    return {
+      id: row.id,
+      name: row.name,
+      experiment: row.experiment,
+      status: row.status,
+      source: row.source,
+      exitCode: row.exit_code,
+      startTime: new Date(row.start_time).toISOString(),
+      endTime: row.end_time === null ? null : new Date(row.end_time).toISOString(),
+      command: JSON.parse(row.command) as string[],
+      cwd: row.cwd,
+      notes: row.notes,
+      params,
+      metrics: this.metrics.summariesOf(row.id),
+      tags,
+      git: gitRow?.git
+        ? { commit: gitRow.git.commit, branch: gitRow.git.branch, dirty: gitRow.git.dirty, remote: gitRow.git.remote,
+            diffBytes: gitRow.git.diffBytes, diffTruncated: gitRow.git.diffTruncated }
+        : null,
+      gitNote: gitRow?.note ?? null,
+      env: env ? (JSON.parse(env.info) as EnvInfo) : null,
+      data: this.stmts.datasets.all(row.id),
+      artifacts: this.stmts.artifacts.all(row.id),
+    };
+  }
+}
+
+function decodeParam(value: string, type: string): ParamValue {
+  if (type === 'number') return Number(value);
+  if (type === 'boolean') return value === 'true';
+  return value;
+}
+
+function defaultRunName(id: string): string {
+  return `run-${id.slice(0, 8)}`;
+}
