@@ -115,7 +115,7 @@ export class MetricStore {
     const lastSeq = Math.floor((end - 1) / CHUNK_POINTS);
     let chunkStart = firstSeq * CHUNK_POINTS;
     let written = 0;
-    for (const chunk of this.chunksFrom.iterate(runId, key, firstSeq, lastSeq)) {
+    for (const chunk of this.chunksFrom.all(runId, key, firstSeq, lastSeq)) {
       if (chunkStart >= start && chunkStart + chunk.count <= end) {
         unpackChunkInto(chunk.data, chunk.count, out, written);
         written += chunk.count;

@@ -45,6 +45,9 @@ export function openDatabase(storeDir: string, create: boolean): Database.Databa
   let db: Database.Database;
   try {
     db = new Database(file);
+    // A metric chunk (~24 KB) fits in one 32 KB page instead of spilling over six 4 KB overflow
+    // pages: reading a long series touches a sixth of the pages. Only takes effect on a new file.
+    db.pragma('page_size = 32768');
     db.pragma('journal_mode = WAL');
   } catch (err) {
     throw new MlwbError(
