@@ -1,3 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/cli.js');
+const { main } = require('../dist/cli.js');
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -76,7 +76,8 @@ export async function main(argv: string[], partial: Partial<CliContext> = {}): P
 
 declare const __MLWB_VERSION__: string;
 
-if (require.main === module || process.env.MLWB_CLI_ENTRY === '1') {
+// `node dist/cli.js …` runs directly; bin/mlwb.js calls main() itself.
+if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
