@@ -1,7 +1,7 @@
 // `npm test`: builds the bundles, then runs every test file with Node's test runner.
 // Usage: node scripts/test.mjs [substring…]  — only test files whose path contains one of them.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function findTests(dir) {
@@ -18,6 +18,14 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
+
+// On a fresh clone `npm test` installs what it needs first: Debian packages, then npm packages.
+function run(command, args) {
+  const r = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+run('bash', ['scripts/install-system-deps.sh']);
+if (!existsSync('node_modules/.package-lock.json')) run('npm', ['ci', '--no-fund', '--no-audit']);
 
 const build = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
