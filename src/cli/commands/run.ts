@@ -1,0 +1,108 @@
+import { StringDecoder } from 'node:string_decoder';
+import { patternsFromEnv } from '../../core/capture/outputMetrics';
+import { RunRecorder } from '../../core/capture/runRecorder';
+import { runScript, type ScriptResult } from '../../core/capture/scriptRunner';
+import { MlwbError } from '../../core/errors';
+import type { Store } from '../../core/store/store';
+import { type CliContext, type Command, withStore } from '../context';
+import { formatDuration } from '../format';
+
+export interface TrackOptions {
+  command: string[];
+  cwd: string;
+  name?: string;
+  experiment?: string;
+  tags: Record<string, string>;
+  data: string[];
+  metricPatterns: string[];
+}
+
+const USAGE_HINT = 'Usage: mlwb run [--name N] [--experiment E] [--tag k=v]… [--data PATH]… [--metric-pattern RE]… -- CMD [ARGS…]';
+
+export const runCommand: Command = async (args, ctx) => {
+  const options = parseRunArgs(args, ctx.cwd);
+  options.metricPatterns.unshift(...patternsFromEnv(ctx.env));
+  return withStore(ctx, true, async (store) => (await trackCommand(store, ctx, options)).processExitCode);
+};
+
+/**
+ * The environment a tracked command runs with: the caller's, plus what lets a client inside it
+ * attach to this run. Python output is unbuffered so the terminal and the live metrics keep up.
+ * The local endpoint (MLWB_ENDPOINT/MLWB_TOKEN and their MLflow twins) joins here when it exists.
+ */
+export function childEnv(base: NodeJS.ProcessEnv, run: { id: string; storeDir: string }): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    PYTHONUNBUFFERED: base.PYTHONUNBUFFERED ?? '1',
+    MLWB_RUN_ID: run.id,
+    MLWB_STORE: run.storeDir,
+  };
+}
+
+/** Runs a command as a tracked run: output tee'd to the terminal and recorded, status from its exit. */
+export async function trackCommand(store: Store, ctx: CliContext, options: TrackOptions): Promise<ScriptResult & { runId: string }> {
+  const recorder = await RunRecorder.start(store, {
+    ...options,
+    source: 'script',
+    env: ctx.env,
+    onNote: (message) => ctx.err(`mlwb: warning: ${message}\n`),
+  });
+  const short = recorder.id.slice(0, 8);
+  ctx.err(`mlwb: run ${short} "${recorder.name}" (experiment ${recorder.experiment})\n`);
+  const started = Date.now();
+  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  const result = await runScript({
+    command: options.command,
+    cwd: options.cwd,
+    env: childEnv(ctx.env, { id: recorder.id, storeDir: store.dir }),
+    onOutput: (stream, chunk) => {
+      const text = decoders[stream].write(chunk);
+      if (text) (stream === 'stdout' ? ctx.out : ctx.err)(text);
+      recorder.output(stream, chunk);
+    },
+  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const rest = decoders[stream].end();
+    if (rest) (stream === 'stdout' ? ctx.out : ctx.err)(rest);
+  }
+  if (result.startError) recorder.output('stderr', `mlwb: ${result.startError}\n`);
+  await recorder.finish(result.status, result.exitCode);
+  const took = formatDuration(Date.now() - started);
+  const how = result.startError ?? (result.stoppedBy ? `stopped by ${result.stoppedBy}` : `exit ${result.exitCode}`);
+  ctx.err(`mlwb: run ${short} ${result.status} (${how}) after ${took}; details: mlwb runs show ${short}\n`);
+  return { ...result, runId: recorder.id };
+}
+
+/** Options up to `--` or the first argument that is not an option; the rest is the command. */
+export function parseRunArgs(args: string[], cwd: string): TrackOptions {
+  const options: TrackOptions = { command: [], cwd, tags: {}, data: [], metricPatterns: [] };
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-')) break;
+    const eq = a.indexOf('=');
+    const flag = eq > 0 && a.startsWith('--') ? a.slice(0, eq) : a;
+    const value = () => {
+      const v = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : args[++i];
+      if (v === undefined) throw new MlwbError(`${flag} needs a value.`, USAGE_HINT, 2);
+      return v;
+    };
+    if (flag === '--name') options.name = value();
+    else if (flag === '--experiment') options.experiment = value();
+    else if (flag === '--data') options.data.push(value());
+    else if (flag === '--metric-pattern') options.metricPatterns.push(value());
+    else if (flag === '--tag') {
+      const tag = value();
+      const sep = tag.indexOf('=');
+      if (sep <= 0) throw new MlwbError(`--tag takes key=value, not "${tag}".`, undefined, 2);
+      options.tags[tag.slice(0, sep)] = tag.slice(sep + 1);
+    } else throw new MlwbError(`Unknown option ${flag} for mlwb run.`, `Put the command after --. ${USAGE_HINT}`, 2);
+  }
+  options.command = args.slice(i);
+  if (options.command.length === 0) throw new MlwbError('mlwb run needs a command to run.', USAGE_HINT, 2);
+  return options;
+}
