@@ -2,10 +2,12 @@ import * as readline from 'node:readline/promises';
 import { MlwbError } from '../core/errors';
 import type { CliContext, Command } from './context';
 import { exportCommand } from './commands/export';
+import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { USAGE } from './usage';
 
 const COMMANDS: Record<string, Command> = {
+  run: runCommand,
   runs: runsCommand,
   export: exportCommand,
 };
