@@ -3,7 +3,8 @@ import { MlwbError } from '../core/errors';
 import type { CliContext, Command } from './context';
 import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
-import { runsCommand } from './commands/runs';
+import { reproduceCommand } from './commands/reproduce';
+import { registerRunsSubcommand, runsCommand } from './commands/runs';
 import { USAGE } from './usage';
 
 const COMMANDS: Record<string, Command> = {
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
   export: exportCommand,
 };
+registerRunsSubcommand('reproduce', reproduceCommand);
 
 /** Splits off the options every command takes (`--store DIR`), wherever they stand before `--`. */
 function takeGlobalOptions(argv: string[], env: NodeJS.ProcessEnv): { args: string[]; storeDir?: string } {

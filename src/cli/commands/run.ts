@@ -17,6 +17,9 @@ export interface TrackOptions {
   metricPatterns: string[];
 }
 
+/** Custom metric patterns a run was parsed with, kept so `runs reproduce` parses its output the same way. */
+export const METRIC_PATTERNS_TAG = 'mlwb.metric_patterns';
+
 const USAGE_HINT = 'Usage: mlwb run [--name N] [--experiment E] [--tag k=v]… [--data PATH]… [--metric-pattern RE]… -- CMD [ARGS…]';
 
 export const runCommand: Command = async (args, ctx) => {
@@ -41,8 +44,12 @@ export function childEnv(base: NodeJS.ProcessEnv, run: { id: string; storeDir: s
 
 /** Runs a command as a tracked run: output tee'd to the terminal and recorded, status from its exit. */
 export async function trackCommand(store: Store, ctx: CliContext, options: TrackOptions): Promise<ScriptResult & { runId: string }> {
+  const tags = options.metricPatterns.length
+    ? { ...options.tags, [METRIC_PATTERNS_TAG]: JSON.stringify(options.metricPatterns) }
+    : options.tags;
   const recorder = await RunRecorder.start(store, {
     ...options,
+    tags,
     source: 'script',
     env: ctx.env,
     onNote: (message) => ctx.err(`mlwb: warning: ${message}\n`),
