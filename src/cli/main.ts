@@ -5,12 +5,16 @@ import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { reproduceCommand } from './commands/reproduce';
 import { registerRunsSubcommand, runsCommand } from './commands/runs';
+import { serveCommand } from './commands/serve';
+import { syncCommand } from './commands/sync';
 import { USAGE } from './usage';
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
   runs: runsCommand,
   export: exportCommand,
+  serve: serveCommand,
+  sync: syncCommand,
 };
 registerRunsSubcommand('reproduce', reproduceCommand);
 

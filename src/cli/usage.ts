@@ -10,6 +10,9 @@ Usage:
   mlwb runs rm ID… [--yes]       delete runs (asks first unless --yes)
   mlwb runs reproduce ID         re-run ID's code version and command, then compare
   mlwb export --format csv|json  all runs, one row/object each
+  mlwb serve [--port P]          the local tracking endpoint (native + MLflow REST API);
+                                 prints its URL first, writes .mlwb/endpoint.json
+  mlwb sync                      replay the spool (.mlwb/spool/) into the store
 
 Options for every command:
   --store DIR                    the store folder (default: .mlwb/ here or in a parent;

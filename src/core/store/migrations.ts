@@ -110,6 +110,31 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, stream)
   ) WITHOUT ROWID;
   `,
+  // 2: the local endpoint — idempotent replay (batch ids), soft delete and the MLflow fields
+  // (experiment artifact location, lifecycle and tags; run user) that MLflow clients read back.
+  `
+  CREATE TABLE ingested_batches (
+    run_id   TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    batch_id TEXT NOT NULL,
+    PRIMARY KEY (run_id, batch_id)
+  ) WITHOUT ROWID;
+
+  ALTER TABLE runs ADD COLUMN user_id TEXT;
+  ALTER TABLE runs ADD COLUMN lifecycle_stage TEXT NOT NULL DEFAULT 'active'
+    CHECK (lifecycle_stage IN ('active', 'deleted'));
+
+  ALTER TABLE experiments ADD COLUMN artifact_location TEXT;
+  ALTER TABLE experiments ADD COLUMN lifecycle_stage TEXT NOT NULL DEFAULT 'active'
+    CHECK (lifecycle_stage IN ('active', 'deleted'));
+  ALTER TABLE experiments ADD COLUMN last_update_time INTEGER;
+
+  CREATE TABLE experiment_tags (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    key           TEXT NOT NULL,
+    value         TEXT NOT NULL,
+    PRIMARY KEY (experiment_id, key)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

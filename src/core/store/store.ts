@@ -238,6 +238,14 @@ export class Store {
     });
   }
 
+  /**
+   * Records that a client batch was stored; false when it already was (a retry or a spool
+   * replay). Call it inside the transaction that writes the batch, so both happen or neither.
+   */
+  markBatchIngested(runId: string, batchId: string): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO ingested_batches (run_id, batch_id) VALUES (?, ?)').run(runId, batchId).changes > 0;
+  }
+
   private toRecord(row: RunRow): RunRecord {
     const params: Record<string, ParamValue> = {};
     for (const p of this.stmts.params.all(row.id)) params[p.key] = decodeParam(p.value, p.type);

@@ -1,0 +1,20 @@
+import { replaySpool, spoolDir } from '../../core/ingest/spool';
+import { MlwbError } from '../../core/errors';
+import { type Command, withStore } from '../context';
+
+/** `mlwb sync`: replays the spool into the store without starting an endpoint. */
+export const syncCommand: Command = async (args, ctx) => {
+  if (args.length > 0) throw new MlwbError(`sync takes no arguments (got ${args.join(' ')}).`, undefined, 2);
+  const { result, dir } = await withStore(ctx, false, (store) => ({ result: replaySpool(store), dir: spoolDir(store.dir) }));
+  if (result.files === 0) {
+    ctx.out('Nothing to replay: the spool is empty.\n');
+    return 0;
+  }
+  ctx.out(`Replayed ${result.applied} operation(s) from ${result.files} spool file(s); ${result.duplicates} were already stored.\n`);
+  for (const p of result.problems) ctx.err(`mlwb sync: ${p}\n`);
+  if (result.problems.length) {
+    ctx.err(`mlwb sync: files with problems were kept as *.failed in ${dir}.\n`);
+    return 1;
+  }
+  return 0;
+};

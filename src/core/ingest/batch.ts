@@ -1,0 +1,88 @@
+import type { Store } from '../store/store';
+import type { ParamValue } from '../store/types';
+import { badRequest } from './httpError';
+import { metricValue, optObject, optString } from './fields';
+
+interface SeriesColumns {
+  steps: number[];
+  timestamps: number[];
+  values: number[];
+}
+
+export interface ParsedBatch {
+  batchId?: string;
+  params: Record<string, ParamValue>;
+  tags: Record<string, string>;
+  series: Map<string, SeriesColumns>;
+  points: number;
+}
+
+const MAX_KEY = 250;
+
+/**
+ * Validates a native batch body and groups its metric points by key into columns, in one
+ * pass with no per-point objects: this is the hot path of the endpoint (≥ 1 M points/s).
+ */
+export function parseBatch(body: Record<string, unknown>, now = Date.now()): ParsedBatch {
+  const batchId = optString(body, 'batchId');
+  const params: Record<string, ParamValue> = {};
+  for (const [k, v] of Object.entries(optObject(body, 'params') ?? {})) {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw badRequest(`Param "${k}" must be a string, number or boolean.`);
+    }
+    checkKey(k, 'param');
+    params[k] = v;
+  }
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(optObject(body, 'tags') ?? {})) {
+    if (typeof v !== 'string') throw badRequest(`Tag "${k}" must have a string value.`);
+    checkKey(k, 'tag');
+    tags[k] = v;
+  }
+  const metrics = body.metrics ?? [];
+  if (!Array.isArray(metrics)) throw badRequest('"metrics" must be an array.');
+  const series = new Map<string, SeriesColumns>();
+  let current: SeriesColumns | undefined;
+  let currentKey: string | undefined;
+  for (let i = 0; i < metrics.length; i++) {
+    const p = metrics[i] as { key?: unknown; value?: unknown; step?: unknown; timestamp?: unknown } | null;
+    if (typeof p !== 'object' || p === null) throw badRequest(`metrics[${i}] must be an object.`);
+    const key = p.key;
+    if (typeof key !== 'string') throw badRequest(`metrics[${i}].key must be a string.`);
+    if (key !== currentKey) {
+      // Clients send runs of the same key; look the series up only when the key changes.
+      checkKey(key, 'metric');
+      current = series.get(key);
+      if (!current) series.set(key, (current = { steps: [], timestamps: [], values: [] }));
+      currentKey = key;
+    }
+    const value = metricValue(p.value);
+    if (value === undefined) throw badRequest(`metrics[${i}].value must be a number or "NaN", "Infinity", "-Infinity".`);
+    const step = p.step ?? 0;
+    if (typeof step !== 'number' || !Number.isFinite(step)) throw badRequest(`metrics[${i}].step must be a finite number.`);
+    const timestamp = p.timestamp ?? now;
+    if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) throw badRequest(`metrics[${i}].timestamp must be a finite number (ms).`);
+    current!.steps.push(step);
+    current!.timestamps.push(timestamp);
+    current!.values.push(value);
+  }
+  return { batchId, params, tags, series, points: metrics.length };
+}
+
+function checkKey(key: string, what: string): void {
+  if (key.length === 0 || key.length > MAX_KEY) throw badRequest(`A ${what} key must be 1 to ${MAX_KEY} characters: ${JSON.stringify(key.slice(0, 40))}.`);
+}
+
+/**
+ * Stores a parsed batch in one transaction, the batch id recorded in the same transaction:
+ * a retried or replayed batch is acknowledged as a duplicate and stored once.
+ */
+export function writeBatch(store: Store, runId: string, batch: ParsedBatch): { duplicate: boolean } {
+  return store.transaction(() => {
+    if (batch.batchId !== undefined && !store.markBatchIngested(runId, batch.batchId)) return { duplicate: true };
+    if (Object.keys(batch.params).length) store.logParams(runId, batch.params);
+    if (Object.keys(batch.tags).length) store.setTags(runId, batch.tags);
+    for (const [key, cols] of batch.series) store.metrics.appendSeries(runId, key, cols);
+    return { duplicate: false };
+  });
+}

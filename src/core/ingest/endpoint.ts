@@ -1,0 +1,121 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MlwbError } from '../errors';
+import type { Store } from '../store/store';
+import { ArtifactFiles } from './artifactStore';
+import { DEFAULT_ARTIFACT_LIMIT, DEFAULT_JSON_LIMIT, readJsonObject } from './body';
+import { removeEndpointFile, writeEndpointFile } from './endpointFile';
+import { familyOf, HttpError, sendError, sendJson } from './httpError';
+import { MLFLOW_ROUTES } from './mlflow/routes';
+import { NATIVE_ROUTES } from './native';
+import { OutputIngest } from './output';
+import { matchRoute, RESPONDED, type EndpointContext } from './route';
+import { checkHost, checkJsonContentType, checkToken, newToken } from './security';
+import { replaySpool } from './spool';
+
+export interface EndpointOptions {
+  port?: number;
+  token?: string;
+  writeEndpointFile?: boolean;
+  log?: (msg: string) => void;
+  /** Body size limits in bytes (defaults: 16 MiB of JSON, 4 GiB per artifact). */
+  limits?: { jsonBytes?: number; artifactBytes?: number };
+  /** Output metric patterns for the `output` route (as MLWB_METRIC_PATTERNS). */
+  metricPatterns?: string[];
+}
+
+export interface Endpoint {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const ROUTES = [...NATIVE_ROUTES, ...MLFLOW_ROUTES];
+
+/**
+ * Starts the local tracking endpoint on 127.0.0.1: the native API and the MLflow tracking REST
+ * API over one store. The spool left by clients while no endpoint was up is replayed first.
+ */
+export async function startEndpoint(store: Store, options: EndpointOptions = {}): Promise<Endpoint> {
+  const log = options.log ?? (() => undefined);
+  const token = options.token ?? newToken();
+  const ctx: EndpointContext = {
+    store,
+    artifacts: new ArtifactFiles(store.dir),
+    output: new OutputIngest(options.metricPatterns),
+    limits: { jsonBytes: options.limits?.jsonBytes ?? DEFAULT_JSON_LIMIT, artifactBytes: options.limits?.artifactBytes ?? DEFAULT_ARTIFACT_LIMIT },
+    log,
+  };
+  const replay = replaySpool(store);
+  if (replay.files > 0) log(`spool: replayed ${replay.applied} operation(s) from ${replay.files} file(s), ${replay.duplicates} already stored`);
+  for (const problem of replay.problems) log(`spool: ${problem}`);
+
+  let port = 0;
+  const server = http.createServer((req, res) => void handle(req, res));
+  server.headersTimeout = 30_000;
+  // Artifact uploads can be large and slow: no overall request timeout, only the header one.
+  server.requestTimeout = 0;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    // The path stays percent-encoded: URL parsing would resolve `..` and `%2e%2e` before we could refuse them.
+    const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const family = familyOf(pathname);
+    try {
+      checkHost(req, port);
+      checkToken(req, token);
+      const match = matchRoute(ROUTES, req.method ?? '', pathname);
+      if (match === 'wrong-method') throw new HttpError(405, 'ENDPOINT_NOT_FOUND', `${req.method} is not supported on ${pathname}.`);
+      if (!match) throw new HttpError(404, 'ENDPOINT_NOT_FOUND', `No endpoint ${req.method} ${pathname}.`);
+      if (!match.route.raw) checkJsonContentType(req);
+      const result = await match.route.handle({
+        req, res, ctx, params: match.params,
+        query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
+        body: () => readJsonObject(req, ctx.limits.jsonBytes),
+      });
+      if (result !== RESPONDED) sendJson(res, 200, result);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        // The rest of a refused body is not worth reading: close the connection after answering.
+        if (err.status === 413) res.setHeader('Connection', 'close');
+        sendError(res, family, err);
+      } else if (err instanceof MlwbError) {
+        sendError(res, family, new HttpError(400, 'INVALID_PARAMETER_VALUE', err.message));
+      } else {
+        log(`internal error on ${req.method} ${pathname}: ${(err as Error).stack ?? String(err)}`);
+        sendError(res, family, new HttpError(500, 'INTERNAL_ERROR', `Internal error: ${(err as Error).message}`));
+      }
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  if (options.writeEndpointFile) writeEndpointFile(store.dir, { url, port, token, pid: process.pid, startedAt: new Date().toISOString() });
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    token,
+    close: () => (closed ??= new Promise<void>((resolve) => {
+      if (options.writeEndpointFile) removeEndpointFile(store.dir, token);
+      ctx.output.finishAll(store);
+      // Requests in flight get a moment to finish (their data was acknowledged or not yet); then go.
+      const force = setTimeout(() => server.closeAllConnections(), 2000);
+      server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      server.closeIdleConnections();
+    })),
+  };
+}

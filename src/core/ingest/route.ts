@@ -1,0 +1,46 @@
+import type * as http from 'node:http';
+import type { Store } from '../store/store';
+import type { ArtifactFiles } from './artifactStore';
+import type { OutputIngest } from './output';
+
+/** What the endpoint shares with every handler. */
+export interface EndpointContext {
+  store: Store;
+  artifacts: ArtifactFiles;
+  output: OutputIngest;
+  limits: { jsonBytes: number; artifactBytes: number };
+  log: (msg: string) => void;
+}
+
+export interface RouteRequest {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  /** The pattern's capture groups, still percent-encoded (artifact paths are decoded by their own rules). */
+  params: string[];
+  query: URLSearchParams;
+  /** Reads the JSON object body (within the JSON size limit). */
+  body: () => Promise<Record<string, unknown>>;
+  ctx: EndpointContext;
+}
+
+/** Returned by a handler that wrote its own response (a streamed download). */
+export const RESPONDED = Symbol('responded');
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  pattern: RegExp;
+  /** Takes raw bytes rather than JSON (artifact uploads). */
+  raw?: boolean;
+  handle: (r: RouteRequest) => Promise<unknown> | unknown;
+}
+
+export function matchRoute(routes: readonly Route[], method: string, pathname: string): { route: Route; params: string[] } | 'wrong-method' | undefined {
+  let pathMatched = false;
+  for (const route of routes) {
+    const m = route.pattern.exec(pathname);
+    if (!m) continue;
+    if (route.method === method) return { route, params: m.slice(1) };
+    pathMatched = true;
+  }
+  return pathMatched ? 'wrong-method' : undefined;
+}

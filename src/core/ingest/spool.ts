@@ -1,0 +1,133 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MlwbError } from '../errors';
+import type { Store } from '../store/store';
+import { parseBatch, writeBatch } from './batch';
+import { HttpError } from './httpError';
+import { createRunOp, datasetOp, endRunOp, requireRun } from './operations';
+import { OutputIngest, outputOp } from './output';
+
+/**
+ * Spool replay: `.mlwb/spool/*.jsonl`, one `{"op", "runId", "body"}` per line, written by
+ * clients that could not reach the endpoint. Replay is idempotent: createRun with an existing
+ * id is a no-op, batches are deduplicated by batch id in the transaction that writes them,
+ * lines without a batch id get one from their file and line number, and a run's first end wins.
+ */
+
+export interface ReplayResult {
+  files: number;
+  applied: number;
+  duplicates: number;
+  /** One line per line or file that could not be replayed (kept as `<file>.failed`). */
+  problems: string[];
+}
+
+/** A file still being appended to is left for next time if its last line is incomplete and this recent. */
+const ACTIVE_WRITER_MS = 2000;
+
+export function spoolDir(storeDir: string): string {
+  return path.join(storeDir, 'spool');
+}
+
+export function replaySpool(store: Store, output = new OutputIngest()): ReplayResult {
+  const dir = spoolDir(store.dir);
+  const result: ReplayResult = { files: 0, applied: 0, duplicates: 0, problems: [] };
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort();
+  } catch {
+    return result;
+  }
+  for (const name of names) replayFile(store, output, path.join(dir, name), result);
+  return result;
+}
+
+function replayFile(store: Store, output: OutputIngest, file: string, result: ReplayResult): void {
+  const name = path.basename(file);
+  const before = fs.statSync(file);
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  // After the last newline: "" for a complete file, or a line whose writer stopped mid-way.
+  const partial = lines.pop()!;
+  if (partial !== '') {
+    if (parseLine(partial)) lines.push(partial);
+    else if (Date.now() - before.mtimeMs < ACTIVE_WRITER_MS) return;
+  }
+  result.files++;
+  let failed = false;
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const op = parseLine(line);
+    const where = `${name}:${index + 1}`;
+    if (!op) {
+      result.problems.push(`${where}: not a spool record ({"op", "runId", "body"}), skipped`);
+      failed = true;
+      return;
+    }
+    try {
+      if (applyOp(store, output, op, `spool:${name}:${index}`)) result.applied++;
+      else result.duplicates++;
+    } catch (err) {
+      if (!(err instanceof HttpError || err instanceof MlwbError)) throw err;
+      result.problems.push(`${where}: ${op.op} for run ${op.runId}: ${err.message}`);
+      failed = true;
+    }
+  });
+  const after = fs.statSync(file);
+  // Grown while we read: keep it, the next replay skips what is already stored.
+  if (after.size !== before.size) return;
+  if (failed) fs.renameSync(file, `${file}.failed`);
+  else fs.rmSync(file, { force: true });
+}
+
+interface SpoolRecord {
+  op: string;
+  runId: string;
+  body: Record<string, unknown>;
+}
+
+function parseLine(line: string): SpoolRecord | undefined {
+  try {
+    const v = JSON.parse(line) as Partial<SpoolRecord>;
+    if (typeof v !== 'object' || v === null || typeof v.op !== 'string' || typeof v.runId !== 'string') return undefined;
+    if (typeof v.body !== 'object' || v.body === null || Array.isArray(v.body)) return undefined;
+    return v as SpoolRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Applies one record; false when it was already stored. */
+function applyOp(store: Store, output: OutputIngest, rec: SpoolRecord, lineId: string): boolean {
+  const runId = rec.runId.toLowerCase();
+  switch (rec.op) {
+    case 'createRun': {
+      const existed = store.hasRun(runId);
+      createRunOp(store, { ...rec.body, id: rec.body.id ?? runId });
+      return !existed;
+    }
+    case 'batch': {
+      const batch = parseBatch(rec.body);
+      batch.batchId ??= lineId;
+      requireRun(store, runId);
+      return !writeBatch(store, runId, batch).duplicate;
+    }
+    case 'output':
+      requireRun(store, runId);
+      return store.transaction(() => {
+        if (!store.markBatchIngested(runId, lineId)) return false;
+        outputOp(store, output, runId, rec.body);
+        return true;
+      });
+    case 'dataset':
+      datasetOp(store, runId, rec.body);
+      return true;
+    case 'end': {
+      const applied = endRunOp(store, runId, rec.body).applied;
+      output.finish(store, runId);
+      return applied;
+    }
+    default:
+      throw new HttpError(400, 'INVALID_PARAMETER_VALUE', `unknown op "${rec.op}"`);
+  }
+}
