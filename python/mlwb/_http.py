@@ -1,0 +1,80 @@
+"""A keep-alive HTTP connection to the endpoint, used by the sender thread only."""
+import http.client
+import json
+import time
+import urllib.parse
+
+# Large batches under load (several writers, one SQLite) can take a while; a hung endpoint
+# should still end in the spool rather than block the program's exit forever.
+REQUEST_TIMEOUT_S = 60.0
+# Node closes idle keep-alive connections after 5 s; reconnect before that to avoid a failed send.
+IDLE_RECONNECT_S = 4.0
+
+
+API_ROOT = "/api/mlwb/v1"
+
+
+class Unreachable(Exception):
+    """No usable answer (refused, reset, timed out, 5xx, wrong token or store): spool the request."""
+
+
+class Rejected(Exception):
+    """The endpoint refused the body itself (400, 413, 415): replaying it would not help."""
+
+
+# Statuses that say the request is malformed; any other failure is about the endpoint.
+_BAD_REQUEST = (400, 413, 415)
+
+
+class Connection:
+    def __init__(self, endpoint):
+        parsed = urllib.parse.urlsplit(endpoint.url)
+        if parsed.scheme != "http" or not parsed.hostname:
+            raise ValueError("MLWB_ENDPOINT must be an http:// URL, not %r" % endpoint.url)
+        self._host, self._port = parsed.hostname, parsed.port or 80
+        # MLWB_ENDPOINT is the base URL; request paths are relative to the native API root.
+        self._prefix = parsed.path.rstrip("/") + API_ROOT
+        self._auth = "Bearer " + endpoint.token
+        self._conn = None
+        self._last_used = 0.0
+
+    def request(self, method, path, body, content_type="application/json"):
+        """Sends one request and returns the decoded JSON answer; retries once on a fresh connection."""
+        headers = {"Authorization": self._auth, "Content-Type": content_type, "Content-Length": str(len(body))}
+        for attempt in (1, 2):
+            try:
+                if self._conn is None or time.monotonic() - self._last_used > IDLE_RECONNECT_S:
+                    self.close()
+                    self._conn = http.client.HTTPConnection(self._host, self._port, timeout=REQUEST_TIMEOUT_S)
+                self._conn.request(method, self._prefix + path, body, headers)
+                response = self._conn.getresponse()
+                data = response.read()
+                self._last_used = time.monotonic()
+            except (OSError, http.client.HTTPException) as err:
+                self.close()
+                # A kept-alive connection the server closed fails on first use: retry once.
+                # Every request is idempotent on the server (run ids, batch ids) except
+                # `output`, where a rare retried chunk is a duplicated log line, not lost data.
+                if attempt == 2:
+                    raise Unreachable("%s: %s" % (type(err).__name__, err)) from err
+                continue
+            return _answer(response.status, data)
+
+    def close(self):
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def _answer(status, data):
+    try:
+        decoded = json.loads(data.decode("utf-8")) if data else {}
+    except ValueError:
+        decoded = {}
+    if status < 400:
+        return decoded
+    message = decoded.get("error", {}).get("message") if isinstance(decoded, dict) else None
+    text = "HTTP %d: %s" % (status, message or data[:200].decode("utf-8", "replace"))
+    if status in _BAD_REQUEST:
+        raise Rejected(text)
+    raise Unreachable(text)

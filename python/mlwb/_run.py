@@ -1,0 +1,214 @@
+"""A run as the client sees it: buffers filled by the training thread, drained by the sender."""
+import math
+import os
+import time
+from urllib.parse import quote
+
+from . import _data
+from ._encode import dumps, key_prefix, param_value
+from ._sender import BATCH_POINTS, Request
+
+MAX_KEY = 250  # the endpoint refuses longer keys, and would refuse the whole batch with them
+_PREFIXES = {}  # metric key -> its JSON prefix, shared by all runs (keys repeat millions of times)
+_time_ns = time.time_ns
+
+STATUSES = ("finished", "failed", "killed")
+
+
+def _check_key(key, what):
+    if not isinstance(key, str):
+        raise TypeError("mlwb: a %s key must be a str, not %s" % (what, type(key).__name__))
+    if not 0 < len(key) <= MAX_KEY:
+        raise ValueError("mlwb: a %s key must be 1 to %d characters: %r" % (what, MAX_KEY, key[:40]))
+
+
+def _prefix(key):
+    _check_key(key, "metric")
+    prefix = _PREFIXES[key] = key_prefix(key)
+    return prefix
+
+
+def clean_params(params):
+    for key in params:
+        _check_key(key, "param")
+    return {k: param_value(v) for k, v in params.items()}
+
+
+def clean_tags(tags):
+    for key in tags:
+        _check_key(key, "tag")
+    return {k: str(v) for k, v in tags.items()}
+
+
+def _step(step):
+    """Integers as they are; other numbers (numpy ints, floats) made JSON-safe, non-finite refused."""
+    if type(step) is int:
+        return step
+    number = float(step)
+    if not math.isfinite(number):
+        raise ValueError("mlwb: a metric step must be finite, not %r" % (step,))
+    return int(number) if number.is_integer() else number
+
+
+class Run:
+    """Returned by `mlwb.start_run()`; also a context manager that ends the run (failed on an exception)."""
+
+    def __init__(self, sender, run_id, owned, create_json=None, name=None, experiment=None):
+        self.id = run_id
+        self.name = name
+        self.experiment = experiment
+        # False when attached to a run someone else owns (MLWB_RUN_ID): we never end it.
+        self.owned = owned
+        self.status = "running"
+        self._sender = sender
+        self._lock = sender.lock
+        self._create_json = create_json
+        self._points = []
+        self._params = {}
+        self._tags = {}
+        self._output = []
+        self._steps = {}
+        self._on_end = None  # set by _state: forgets the run as the active one
+
+    def __repr__(self):
+        return "<mlwb.Run %s %r %s>" % (self.id[:8], self.name, self.status)
+
+    @property
+    def spooled(self):
+        """True when what this run logs goes to the spool (no endpoint answering)."""
+        return not self._sender.online
+
+    # -- the training thread's side ------------------------------------------------------
+
+    def log_metric(self, key, value, step=None, timestamp=None):
+        prefix = _PREFIXES.get(key) or _prefix(key)
+        value = float(value)
+        ms = _time_ns() // 1000000 if timestamp is None else int(timestamp)
+        with self._lock:
+            self._check_running()
+            step = self._steps.get(key, -1) + 1 if step is None else _step(step)
+            self._steps[key] = step
+            points = self._points
+            points.append((prefix, value, step, ms))
+            if len(points) == BATCH_POINTS:
+                self._sender.notify_full()
+
+    def log_metrics(self, metrics, step=None, timestamp=None):
+        ms = _time_ns() // 1000000 if timestamp is None else int(timestamp)
+        items = [(_PREFIXES.get(k) or _prefix(k), k, float(v)) for k, v in metrics.items()]
+        fixed = None if step is None else _step(step)
+        with self._lock:
+            self._check_running()
+            steps = self._steps
+            points = self._points
+            for prefix, key, value in items:
+                s = steps.get(key, -1) + 1 if fixed is None else fixed
+                steps[key] = s
+                points.append((prefix, value, s, ms))
+            if len(points) >= BATCH_POINTS:
+                self._sender.notify_full()
+
+    def log_param(self, key, value):
+        self.log_params({key: value})
+
+    def log_params(self, params):
+        params = clean_params(params)
+        with self._lock:
+            self._check_running()
+            self._params.update(params)
+
+    def set_tag(self, key, value):
+        self.set_tags({key: value})
+
+    def set_tags(self, tags):
+        tags = clean_tags(tags)
+        with self._lock:
+            self._check_running()
+            self._tags.update(tags)
+
+    def log_output(self, stream, text):
+        """Console text for the endpoint's `output` route, which parses metrics from it like `mlwb run`."""
+        with self._lock:
+            if self._output and self._output[-1][0] == stream:
+                self._output[-1] = (stream, self._output[-1][1] + text)
+            else:
+                self._output.append((stream, text))
+
+    # -- requests that wait for nothing but must keep their place in line ------------------
+
+    def log_dataset(self, path):
+        """Records the data file (or folder) this run used: path, sha256, bytes and rows; returns them."""
+        ref = _data.fingerprint(path)
+        self._check_running()
+        self._sender.submit(Request(self, "dataset", "/runs/%s/datasets" % self.id, dumps(ref)))
+        return ref
+
+    def log_artifact(self, path, artifact_path=None):
+        """Uploads a file; returns the endpoint's {path, sha256, bytes}, or None when it could not be stored."""
+        local = os.fspath(path)
+        if not os.path.isfile(local):
+            raise FileNotFoundError("mlwb.log_artifact: no such file: %s" % local)
+        name = os.path.basename(local)
+        stored = "/".join(p for p in (artifact_path or "").replace(os.sep, "/").split("/") + [name] if p)
+        self._check_running()
+        request = Request(self, "artifact", "/runs/%s/artifacts/%s" % (self.id, quote(stored)))
+        request.file = local
+        # Waits: the caller may change or delete the file right after this returns.
+        return self._sender.submit(request, wait=True)
+
+    def log_artifacts(self, directory, artifact_path=None):
+        """Uploads every file under `directory`, keeping their relative paths."""
+        directory = os.fspath(directory)
+        for root, _dirs, names in os.walk(directory):
+            rel = os.path.relpath(root, directory)
+            for name in sorted(names):
+                sub = "/".join(p for p in (artifact_path, None if rel == "." else rel) if p)
+                self.log_artifact(os.path.join(root, name), sub or None)
+
+    def end(self, status="finished"):
+        """Sends what is buffered, marks the run ended (unless attached to someone else's) and waits."""
+        if status not in STATUSES:
+            raise ValueError("mlwb: status must be one of %s, not %r" % (", ".join(STATUSES), status))
+        with self._lock:
+            if self.status != "running":
+                return
+            self.status = status
+        if self._on_end is not None:
+            self._on_end(self)
+        if self.owned:
+            body = dumps({"status": status, "endTime": _time_ns() // 1000000})
+            self._sender.submit(Request(self, "end", "/runs/%s/end" % self.id, body))
+        self._sender.remove_run(self)
+        self._sender.flush()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.end("finished")
+        else:
+            self.end("killed" if issubclass(exc_type, KeyboardInterrupt) else "failed")
+        return False  # re-raise
+
+    # -- the sender's side -------------------------------------------------------------------
+
+    def _created(self, answer):
+        """The endpoint's answer to createRun: the name it chose when we gave none."""
+        run = answer.get("run") if isinstance(answer, dict) else None
+        if isinstance(run, dict):
+            self.name = run.get("name", self.name)
+            self.experiment = run.get("experiment", self.experiment)
+
+    # Called with the lock held.
+    def _full(self):
+        return len(self._points) >= BATCH_POINTS
+
+    def _take_buffers(self):
+        taken = (self._points, self._params, self._tags, self._output)
+        self._points, self._params, self._tags, self._output = [], {}, {}, []
+        return taken
+
+    def _check_running(self):
+        if self.status != "running":
+            raise RuntimeError("mlwb: run %s has ended (%s); start a new one with mlwb.start_run()" % (self.id[:8], self.status))

@@ -1,0 +1,78 @@
+"""Writes requests the endpoint did not acknowledge to `<store>/spool/*.jsonl`.
+
+Format (ARCHITECTURE.md): one `{"op", "runId", "body"}` per line, replayed in file-name order
+by the next endpoint start and by `mlwb sync`, deduplicated by batch id.
+
+Lines go to a hidden `.tmp` file that is renamed to its final `.jsonl` name when sealed, so
+a replay never reads a file this process is still writing (and deletes it under us). Names
+start with the time, so this process's files replay in the order they were written.
+"""
+import os
+import time
+import uuid
+
+from ._endpoint import STORE_DIR_NAME
+
+_GITIGNORE = "# Created by ML Workbench: the run store is local to this machine.\n*\n"
+# Seal a file at this size even while still spooling, so that a crash loses at most one file.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def ensure_store_dir(store_dir):
+    """Creates the store folder the way mlwb does, with a .gitignore keeping it out of git."""
+    os.makedirs(os.path.join(store_dir, "spool"), exist_ok=True)
+    gitignore = os.path.join(store_dir, ".gitignore")
+    if os.path.basename(store_dir) == STORE_DIR_NAME and not os.path.exists(gitignore):
+        with open(gitignore, "w", encoding="utf-8") as f:
+            f.write(_GITIGNORE)
+
+
+class SpoolWriter:
+    def __init__(self, store_dir):
+        self.dir = os.path.join(store_dir, "spool")
+        self._store_dir = store_dir
+        self._file = None
+        self._tmp = None
+        self._final = None
+        self._bytes = 0
+        self._seq = 0
+        self._runs_in_file = set()
+
+    def write(self, run_id, op, body_json, create_run_json=None):
+        """Appends one record; `create_run_json` (the run's createRun body) heads each file that mentions the run."""
+        if self._file is None:
+            self._open()
+        if create_run_json is not None and run_id not in self._runs_in_file and op != "createRun":
+            self._line("createRun", run_id, create_run_json)
+        self._runs_in_file.add(run_id)
+        self._line(op, run_id, body_json)
+        if self._bytes >= MAX_FILE_BYTES:
+            self.seal()
+
+    def seal(self):
+        """Makes everything written so far visible to replay."""
+        if self._file is None:
+            return
+        self._file.close()
+        os.replace(self._tmp, self._final)
+        self._file = None
+
+    def _open(self):
+        ensure_store_dir(self._store_dir)
+        self._seq += 1
+        name = "%017d-%d-%04d-%s" % (time.time_ns() // 1000, os.getpid(), self._seq, uuid.uuid4().hex[:8])
+        self._final = os.path.join(self.dir, name + ".jsonl")
+        self._tmp = os.path.join(self.dir, "." + name + ".jsonl.tmp")
+        # Unbuffered: a forked child that drops this object must not flush our lines a second time.
+        self._file = open(self._tmp, "wb", buffering=0)
+        self._bytes = 0
+        self._runs_in_file = set()
+
+    def _line(self, op, run_id, body_json):
+        # body_json is already JSON text: the metric array is never decoded again.
+        line = '{"op":"%s","runId":"%s","body":%s}\n' % (op, run_id, body_json)
+        data = memoryview(line.encode("utf-8"))
+        written = 0
+        while written < len(data):  # raw writes may be partial
+            written += self._file.write(data[written:])
+        self._bytes += written
