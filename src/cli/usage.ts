@@ -3,6 +3,8 @@ export const USAGE = `mlwb — ML Workbench: track, compare and test ML runs in 
 Usage:
   mlwb run [--name N] [--experiment E] [--tag k=v]… [--data PATH]… -- CMD [ARGS…]
                                  run CMD as a tracked run (metrics from its output)
+      [--metric-pattern RE]…     also read metrics with RE's named groups (also
+                                 MLWB_METRIC_PATTERNS, a JSON array)
   mlwb runs ls [--experiment E] [--status S] [--json]
   mlwb runs show ID [--json]     one run in full (ID may be a unique prefix)
   mlwb runs diff ID1 ID2 [--json]
