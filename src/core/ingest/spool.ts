@@ -113,15 +113,9 @@ function applyOp(store: Store, output: OutputIngest, rec: SpoolRecord, lineId: s
       return !writeBatch(store, runId, batch).duplicate;
     }
     case 'output':
-      requireRun(store, runId);
-      return store.transaction(() => {
-        if (!store.markBatchIngested(runId, lineId)) return false;
-        outputOp(store, output, runId, rec.body);
-        return true;
-      });
+      return once(store, runId, lineId, () => outputOp(store, output, runId, rec.body));
     case 'dataset':
-      datasetOp(store, runId, rec.body);
-      return true;
+      return once(store, runId, lineId, () => datasetOp(store, runId, rec.body));
     case 'end': {
       const applied = endRunOp(store, runId, rec.body).applied;
       output.finish(store, runId);
@@ -130,4 +124,14 @@ function applyOp(store: Store, output: OutputIngest, rec: SpoolRecord, lineId: s
     default:
       throw new HttpError(400, 'INVALID_PARAMETER_VALUE', `unknown op "${rec.op}"`);
   }
+}
+
+/** Applies a record that has no batch id of its own at most once, keyed by its file and line. */
+function once(store: Store, runId: string, lineId: string, apply: () => void): boolean {
+  requireRun(store, runId);
+  return store.transaction(() => {
+    if (!store.markBatchIngested(runId, lineId)) return false;
+    apply();
+    return true;
+  });
 }
