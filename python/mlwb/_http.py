@@ -27,25 +27,26 @@ _BAD_REQUEST = (400, 413, 415)
 
 
 class Connection:
-    def __init__(self, endpoint):
+    def __init__(self, endpoint, root=API_ROOT, timeout=REQUEST_TIMEOUT_S):
         parsed = urllib.parse.urlsplit(endpoint.url)
         if parsed.scheme != "http" or not parsed.hostname:
             raise ValueError("MLWB_ENDPOINT must be an http:// URL, not %r" % endpoint.url)
         self._host, self._port = parsed.hostname, parsed.port or 80
-        # MLWB_ENDPOINT is the base URL; request paths are relative to the native API root.
-        self._prefix = parsed.path.rstrip("/") + API_ROOT
+        # MLWB_ENDPOINT is the base URL; request paths are relative to an API root (native by default).
+        self._prefix = parsed.path.rstrip("/") + root
+        self._timeout = timeout
         self._auth = "Bearer " + endpoint.token
         self._conn = None
         self._last_used = 0.0
 
-    def request(self, method, path, body, content_type="application/json"):
+    def request(self, method, path, body=b"", content_type="application/json"):
         """Sends one request and returns the decoded JSON answer; retries once on a fresh connection."""
         headers = {"Authorization": self._auth, "Content-Type": content_type, "Content-Length": str(len(body))}
         for attempt in (1, 2):
             try:
                 if self._conn is None or time.monotonic() - self._last_used > IDLE_RECONNECT_S:
                     self.close()
-                    self._conn = http.client.HTTPConnection(self._host, self._port, timeout=REQUEST_TIMEOUT_S)
+                    self._conn = http.client.HTTPConnection(self._host, self._port, timeout=self._timeout)
                 self._conn.request(method, self._prefix + path, body, headers)
                 response = self._conn.getresponse()
                 data = response.read()
