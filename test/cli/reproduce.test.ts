@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { RunRecord } from '../../src/core/store/types';
 import { tempDir } from '../helpers/tmp';
-import { fixture, git, gitRepo, linearCsv, mlwb, mlwbJson } from './harness';
+import { fixture, git, gitRepo, linearCsv, mlwb, mlwbJson, type RunningCli, startMlwb } from './harness';
 
 describe('mlwb runs reproduce', () => {
   it('re-runs a dirty run from its commit and recorded diff, leaving the working tree alone', async () => {
@@ -50,6 +50,29 @@ describe('mlwb runs reproduce', () => {
     const [run] = await mlwbJson<RunRecord[]>(['runs', 'ls'], repo);
     const r = await mlwb(['runs', 'reproduce', run.id], repo);
     assert.equal(r.code, 3);
+    assert.equal(git(repo, 'worktree', 'list').split('\n').length, 1);
+  });
+
+  it('removes the worktree when the reproduction is stopped with Ctrl-C', async () => {
+    const repo = gitRepo({ 'train.py': fixture('train_linreg.py'), 'data.csv': linearCsv(10) });
+    const long = ['run', '--', 'python3', 'train.py', '--epochs', '100000', '--sleep', '0.05'];
+    const stopAfterEpochs = async (cli: RunningCli) => {
+      const deadline = Date.now() + 20_000;
+      while ((cli.stdout().match(/^epoch \d+ /gm) ?? []).length < 2) {
+        assert.ok(Date.now() < deadline, 'no epochs printed');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      cli.child.kill('SIGINT');
+      return cli.done;
+    };
+    assert.equal((await stopAfterEpochs(startMlwb(long, repo))).code, 130);
+    const [original] = await mlwbJson<RunRecord[]>(['runs', 'ls'], repo);
+    const r = await stopAfterEpochs(startMlwb(['runs', 'reproduce', original.id], repo));
+    assert.equal(r.code, 130, r.stderr);
+    const [again] = await mlwbJson<RunRecord[]>(['runs', 'ls'], repo);
+    assert.equal(again.tags.reproduces, original.id);
+    assert.equal(again.status, 'killed');
+    assert.equal(fs.existsSync(again.cwd!), false);
     assert.equal(git(repo, 'worktree', 'list').split('\n').length, 1);
   });
 

@@ -4,12 +4,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { patternsFromEnv } from '../../core/capture/outputMetrics';
 import { compareLastValues, type MetricComparison, prepareReproduction } from '../../core/capture/reproduce';
+import { STOP_SIGNALS } from '../../core/capture/scriptRunner';
 import { MlwbError } from '../../core/errors';
 import { type Command, withStore } from '../context';
 import { formatNumber, formatTable } from '../format';
 import { METRIC_PATTERNS_TAG, trackCommand } from './run';
-
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** `mlwb runs reproduce ID`: the run's code and command again, as a new run, compared metric by metric. */
 export const reproduceCommand: Command = async (args, ctx) => {

@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { patternsFromEnv } from '../../core/capture/outputMetrics';
 import { RunRecorder } from '../../core/capture/runRecorder';
-import { runScript, type ScriptResult } from '../../core/capture/scriptRunner';
+import { runScript, type ScriptResult, STOP_SIGNALS } from '../../core/capture/scriptRunner';
 import { MlwbError } from '../../core/errors';
 import type { Store } from '../../core/store/store';
 import { type CliContext, type Command, withStore } from '../context';
@@ -73,7 +73,14 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
     if (rest) (stream === 'stdout' ? ctx.out : ctx.err)(rest);
   }
   if (result.startError) recorder.output('stderr', `mlwb: ${result.startError}\n`);
-  await recorder.finish(result.status, result.exitCode);
+  // The child is gone; another Ctrl-C now would only leave the run half-saved, so it waits.
+  const ignore = () => ctx.err('mlwb: saving the run…\n');
+  for (const s of STOP_SIGNALS) process.on(s, ignore);
+  try {
+    await recorder.finish(result.status, result.exitCode);
+  } finally {
+    for (const s of STOP_SIGNALS) process.off(s, ignore);
+  }
   const took = formatDuration(Date.now() - started);
   const how = result.startError ?? (result.stoppedBy ? `stopped by ${result.stoppedBy}` : `exit ${result.exitCode}`);
   ctx.err(`mlwb: run ${short} ${result.status} (${how}) after ${took}; details: mlwb runs show ${short}\n`);

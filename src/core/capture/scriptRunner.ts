@@ -24,7 +24,8 @@ export interface ScriptResult {
   processExitCode: number;
 }
 
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** The signals that stop a tracked run (Ctrl-C, kill, a closed terminal). */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const DEFAULT_KILL_GRACE_MS = 5000;
 /** After the child exits, how long its pipes may stay open (held by a grandchild) before we stop reading. */
 const CLOSE_GRACE_MS = 2000;
