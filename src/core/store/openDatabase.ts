@@ -19,6 +19,18 @@ export function findStoreDir(cwd: string): string | undefined {
   }
 }
 
+/**
+ * Where a new store goes when none exists: the top of the enclosing git repository, so that runs
+ * started from any subfolder land in one store; else `cwd` itself.
+ */
+export function defaultStoreDir(cwd: string): string {
+  const start = path.resolve(cwd);
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return path.join(dir, STORE_DIR_NAME);
+    if (path.dirname(dir) === dir) return path.join(start, STORE_DIR_NAME);
+  }
+}
+
 function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import { MlwbError } from '../errors';
 import { MetricStore } from './metricStore';
-import { findStoreDir, openDatabase, STORE_DIR_NAME } from './openDatabase';
+import { defaultStoreDir, findStoreDir, openDatabase } from './openDatabase';
 import type {
   ArtifactRef, DatasetRef, EnvInfo, GitInfo, MetricPoint, MetricSeries, NewRun, ParamValue,
   RunFilter, RunLog, RunRecord, RunSource, RunStatus,
@@ -79,7 +79,7 @@ export class Store {
   static open(options: OpenStoreOptions): Store {
     const dir = options.storeDir
       ? path.resolve(options.cwd, options.storeDir)
-      : findStoreDir(options.cwd) ?? (options.create ? path.join(path.resolve(options.cwd), STORE_DIR_NAME) : undefined);
+      : findStoreDir(options.cwd) ?? (options.create ? defaultStoreDir(options.cwd) : undefined);
     if (!dir) {
       throw new MlwbError(`No run store found in ${path.resolve(options.cwd)} or its parents.`,
         'Track a run first (mlwb run -- …), or pass --store DIR.');

@@ -27,6 +27,16 @@ describe('store location', () => {
     found.close();
   });
 
+  it('creates a new store at the top of the enclosing git repository, not in the subfolder', () => {
+    const repo = tempDir();
+    fs.mkdirSync(path.join(repo, '.git'));
+    const sub = path.join(repo, 'src', 'models');
+    fs.mkdirSync(sub, { recursive: true });
+    const store = Store.open({ cwd: sub, create: true });
+    assert.equal(store.dir, path.join(repo, '.mlwb'));
+    store.close();
+  });
+
   it('says clearly when there is no store to read', () => {
     assert.throws(() => Store.open({ cwd: tempDir(), create: false }), (e: unknown) =>
       e instanceof MlwbError && /No run store found/.test(e.message));
