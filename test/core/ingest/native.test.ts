@@ -57,6 +57,21 @@ describe('native API end to end', () => {
     assert.equal(fs.readFileSync(blob, 'utf8'), 'hello');
   });
 
+  it('takes the columnar series form with non-finite values, merged with point objects', async () => {
+    const { endpoint, store } = await startTestEndpoint();
+    const id = (await api(endpoint, 'POST', '/api/mlwb/v1/runs', {})).body.run.id as string;
+    const res = await api(endpoint, 'POST', `/api/mlwb/v1/runs/${id}/batch`, {
+      metrics: [{ key: 'loss', value: 3, step: 0, timestamp: 1 }],
+      series: [{ key: 'loss', steps: [1, 2, 3], timestamps: [2, 3, 4], values: [2, 'NaN', '-Infinity'] }],
+    });
+    assert.equal(res.status, 200);
+    const loss = store.readMetric(id, 'loss')!;
+    assert.deepEqual([...loss.steps], [0, 1, 2, 3]);
+    assert.deepEqual([...loss.values].map(String), ['3', '2', 'NaN', '-Infinity']);
+    const bad = await api(endpoint, 'POST', `/api/mlwb/v1/runs/${id}/batch`, { series: [{ key: 'x', steps: [1], timestamps: [], values: [1] }] });
+    assert.deepEqual([bad.status, bad.body.error.code], [400, 'INVALID_PARAMETER_VALUE']);
+  });
+
   it('parses output text for metrics and keeps it as the run log', async () => {
     const { endpoint, store } = await startTestEndpoint();
     const id = (await api(endpoint, 'POST', '/api/mlwb/v1/runs', { source: 'notebook' })).body.run.id as string;
