@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the tests use. Skips apt when everything is already there.
 set -euo pipefail
-PACKAGES=(git python3 make g++)
+# python3-ipykernel + python3-nbclient: the %%track tests run notebooks through a real Jupyter kernel (/usr/bin/python3).
+PACKAGES=(git python3 make g++ python3-ipykernel python3-nbclient)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -85,7 +85,8 @@ class Run:
         value = float(value)
         ms = _time_ns() // 1000000 if timestamp is None else int(timestamp)
         with self._lock:
-            self._check_running()
+            if self.status != "running":  # inline: this is the hot path
+                self._check_running()
             step = self._steps.get(key, -1) + 1 if step is None else _step(step)
             self._steps[key] = step
             points = self._points
