@@ -3,6 +3,7 @@ import { patternsFromEnv } from '../../core/capture/outputMetrics';
 import { RunRecorder } from '../../core/capture/runRecorder';
 import { runScript, type ScriptResult, STOP_SIGNALS } from '../../core/capture/scriptRunner';
 import { MlwbError } from '../../core/errors';
+import { startEndpoint } from '../../core/ingest/endpoint';
 import type { Store } from '../../core/store/store';
 import { type CliContext, type Command, withStore } from '../context';
 import { formatDuration } from '../format';
@@ -30,15 +31,21 @@ export const runCommand: Command = async (args, ctx) => {
 
 /**
  * The environment a tracked command runs with: the caller's, plus what lets a client inside it
- * attach to this run. Python output is unbuffered so the terminal and the live metrics keep up.
- * The local endpoint (MLWB_ENDPOINT/MLWB_TOKEN and their MLflow twins) joins here when it exists.
+ * attach to this run — the mlwb client's variables and MLflow's (MLFLOW_RUN_ID makes
+ * `mlflow.start_run()` resume this run instead of creating a second one). Python output is
+ * unbuffered so the terminal and the live metrics keep up.
  */
-export function childEnv(base: NodeJS.ProcessEnv, run: { id: string; storeDir: string }): NodeJS.ProcessEnv {
+export function childEnv(base: NodeJS.ProcessEnv, run: { id: string; storeDir: string }, endpoint: { url: string; token: string }): NodeJS.ProcessEnv {
   return {
     ...base,
     PYTHONUNBUFFERED: base.PYTHONUNBUFFERED ?? '1',
     MLWB_RUN_ID: run.id,
     MLWB_STORE: run.storeDir,
+    MLWB_ENDPOINT: endpoint.url,
+    MLWB_TOKEN: endpoint.token,
+    MLFLOW_TRACKING_URI: endpoint.url,
+    MLFLOW_TRACKING_TOKEN: endpoint.token,
+    MLFLOW_RUN_ID: run.id,
   };
 }
 
@@ -56,12 +63,14 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
   });
   const short = recorder.id.slice(0, 8);
   ctx.err(`mlwb: run ${short} "${recorder.name}" (experiment ${recorder.experiment})\n`);
+  // An endpoint on this store for the child's lifetime: clients and MLflow code inside it log here.
+  const endpoint = await startEndpoint(store, { log: (message) => ctx.err(`mlwb: ${message}\n`) });
   const started = Date.now();
   const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   const result = await runScript({
     command: options.command,
     cwd: options.cwd,
-    env: childEnv(ctx.env, { id: recorder.id, storeDir: store.dir }),
+    env: childEnv(ctx.env, { id: recorder.id, storeDir: store.dir }, endpoint),
     onOutput: (stream, chunk) => {
       const text = decoders[stream].write(chunk);
       if (text) (stream === 'stdout' ? ctx.out : ctx.err)(text);
@@ -77,6 +86,7 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
   const ignore = () => ctx.err('mlwb: saving the run…\n');
   for (const s of STOP_SIGNALS) process.on(s, ignore);
   try {
+    await endpoint.close();
     await recorder.finish(result.status, result.exitCode);
   } finally {
     for (const s of STOP_SIGNALS) process.off(s, ignore);

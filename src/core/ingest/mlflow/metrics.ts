@@ -99,18 +99,19 @@ export async function getMetricHistory(r: RouteRequest) {
   const offset = decodePageToken(args.str('page_token'));
   const page = r.ctx.store.readMetric(run.id, key, offset, maxResults ?? Number.MAX_SAFE_INTEGER);
   const total = r.ctx.store.metrics.summariesOf(run.id)[key]?.count ?? 0;
-  const parts: string[] = [];
+  // Direct concatenation (V8 ropes) beats building and joining 100k small strings.
+  let metrics = '';
   if (page) {
-    const k = JSON.stringify(key);
+    const prefix = `{"key":${JSON.stringify(key)},"value":`;
     for (let i = 0; i < page.values.length; i++) {
       const v = page.values[i];
-      const value = Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
-      parts.push(`{"key":${k},"value":${value},"timestamp":${page.timestamps[i]},"step":${page.steps[i]}}`);
+      const value = Number.isFinite(v) ? v : Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
+      metrics += (i ? ',' : '') + prefix + value + ',"timestamp":' + page.timestamps[i] + ',"step":' + page.steps[i] + '}';
     }
   }
   const next = page && maxResults !== undefined && offset + page.values.length < total ? `,"next_page_token":${JSON.stringify(encodePageToken(offset + page.values.length))}` : '';
-  const body = `{"metrics":[${parts.join(',')}]${next}}`;
-  r.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  const body = Buffer.from(`{"metrics":[${metrics}]${next}}`);
+  r.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
   r.res.end(body);
   return RESPONDED;
 }
