@@ -4,9 +4,10 @@ Order (ARCHITECTURE.md, "Environment variables given to tracked processes"):
 1. MLWB_ENDPOINT + MLWB_TOKEN, set by `mlwb run`, `mlwb serve` users and the extension;
 2. the endpoint file `<store>/endpoint.json`, the store being MLWB_STORE or the nearest
    `.mlwb/` from the working directory upward (the way git finds `.git`);
-3. no endpoint: everything is spooled into the store's `spool/` folder, and when there is
-   no store at all, into a new `./.mlwb/` (the next `mlwb serve` or `mlwb sync` run in this
-   folder imports it).
+3. no endpoint: everything is spooled into the store's `spool/` folder. When there is no
+   store yet, into the folder where mlwb would create it — `.mlwb/` at the top of the
+   enclosing git repository, else in the working directory — so the next `mlwb serve` or
+   `mlwb sync` there imports it.
 """
 import json
 import os
@@ -29,6 +30,19 @@ def find_store_dir(cwd):
         parent = os.path.dirname(directory)
         if parent == directory:
             return None
+        directory = parent
+
+
+def default_store_dir(cwd):
+    """Where mlwb creates a new store (src/core/store/openDatabase.ts, defaultStoreDir)."""
+    start = os.path.abspath(cwd)
+    directory = start
+    while True:
+        if os.path.exists(os.path.join(directory, ".git")):
+            return os.path.join(directory, STORE_DIR_NAME)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return os.path.join(start, STORE_DIR_NAME)
         directory = parent
 
 
@@ -65,8 +79,7 @@ def read_endpoint_file(store_dir):
 def discover(environ=None, cwd=None):
     environ = os.environ if environ is None else environ
     cwd = os.getcwd() if cwd is None else cwd
-    store_dir = environ.get("MLWB_STORE") or find_store_dir(cwd)
-    store_dir = os.path.abspath(store_dir) if store_dir else os.path.join(os.path.abspath(cwd), STORE_DIR_NAME)
+    store_dir = os.path.abspath(environ.get("MLWB_STORE") or find_store_dir(cwd) or default_store_dir(cwd))
     url = environ.get("MLWB_ENDPOINT")
     if url:
         return Target(Endpoint(url.rstrip("/"), environ.get("MLWB_TOKEN", "")), store_dir, None)

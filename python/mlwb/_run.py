@@ -5,11 +5,10 @@ import time
 from urllib.parse import quote
 
 from . import _data
-from ._encode import dumps, key_prefix, param_value
+from ._encode import dumps, param_value
 from ._sender import BATCH_POINTS, Request
 
 MAX_KEY = 250  # the endpoint refuses longer keys, and would refuse the whole batch with them
-_PREFIXES = {}  # metric key -> its JSON prefix, shared by all runs (keys repeat millions of times)
 _time_ns = time.time_ns
 
 STATUSES = ("finished", "failed", "killed")
@@ -20,12 +19,6 @@ def _check_key(key, what):
         raise TypeError("mlwb: a %s key must be a str, not %s" % (what, type(key).__name__))
     if not 0 < len(key) <= MAX_KEY:
         raise ValueError("mlwb: a %s key must be 1 to %d characters: %r" % (what, MAX_KEY, key[:40]))
-
-
-def _prefix(key):
-    _check_key(key, "metric")
-    prefix = _PREFIXES[key] = key_prefix(key)
-    return prefix
 
 
 def clean_params(params):
@@ -63,7 +56,7 @@ class Run:
         self._sender = sender
         self._lock = sender.lock
         self._create_json = create_json
-        self._points = []
+        self._series = {}  # metric key -> ([values], [steps], [ms]): the columns the batch route takes
         self._params = {}
         self._tags = {}
         self._output = []
@@ -81,32 +74,41 @@ class Run:
     # -- the training thread's side ------------------------------------------------------
 
     def log_metric(self, key, value, step=None, timestamp=None):
-        prefix = _PREFIXES.get(key) or _prefix(key)
         value = float(value)
         ms = _time_ns() // 1000000 if timestamp is None else int(timestamp)
         with self._lock:
-            if self.status != "running":  # inline: this is the hot path
+            if self.status != "running":  # inline checks: this is the hot path
                 self._check_running()
-            step = self._steps.get(key, -1) + 1 if step is None else _step(step)
+            columns = self._series.get(key) or self._new_series(key)
+            if step is None:
+                step = self._steps.get(key, -1) + 1
+            elif type(step) is not int:
+                step = _step(step)
             self._steps[key] = step
-            points = self._points
-            points.append((prefix, value, step, ms))
-            if len(points) == BATCH_POINTS:
+            values = columns[0]
+            values.append(value)
+            columns[1].append(step)
+            columns[2].append(ms)
+            if len(values) == BATCH_POINTS:
                 self._sender.notify_full()
 
     def log_metrics(self, metrics, step=None, timestamp=None):
         ms = _time_ns() // 1000000 if timestamp is None else int(timestamp)
-        items = [(_PREFIXES.get(k) or _prefix(k), k, float(v)) for k, v in metrics.items()]
+        items = [(k, float(v)) for k, v in metrics.items()]
         fixed = None if step is None else _step(step)
         with self._lock:
             self._check_running()
             steps = self._steps
-            points = self._points
-            for prefix, key, value in items:
+            full = False
+            for key, value in items:
+                columns = self._series.get(key) or self._new_series(key)
                 s = steps.get(key, -1) + 1 if fixed is None else fixed
                 steps[key] = s
-                points.append((prefix, value, s, ms))
-            if len(points) >= BATCH_POINTS:
+                columns[0].append(value)
+                columns[1].append(s)
+                columns[2].append(ms)
+                full = full or len(columns[0]) >= BATCH_POINTS
+            if full:
                 self._sender.notify_full()
 
     def log_param(self, key, value):
@@ -202,12 +204,17 @@ class Run:
             self.experiment = run.get("experiment", self.experiment)
 
     # Called with the lock held.
+    def _new_series(self, key):
+        _check_key(key, "metric")
+        columns = self._series[key] = ([], [], [])
+        return columns
+
     def _full(self):
-        return len(self._points) >= BATCH_POINTS
+        return any(len(columns[0]) >= BATCH_POINTS for columns in self._series.values())
 
     def _take_buffers(self):
-        taken = (self._points, self._params, self._tags, self._output)
-        self._points, self._params, self._tags, self._output = [], {}, {}, []
+        taken = (self._series, self._params, self._tags, self._output)
+        self._series, self._params, self._tags, self._output = {}, {}, {}, []
         return taken
 
     def _check_running(self):

@@ -16,19 +16,19 @@ from ._spool import SpoolWriter
 from ._warn import warn, warn_once
 
 # Big enough to amortise a request, small enough to stay far below the endpoint's 16 MiB
-# JSON limit even with 250-character keys (~340 bytes a point).
-BATCH_POINTS = 25000
+# JSON limit (a columnar point takes at most ~70 bytes).
+BATCH_POINTS = 50000
 FLUSH_INTERVAL_S = 0.25
 
 
 class Request:
     """One request, in the order it was made; `wait()` returns its answer (None if spooled or refused)."""
 
-    __slots__ = ("run", "op", "path", "body", "points", "params", "tags", "batch_id", "file", "result", "_done")
+    __slots__ = ("run", "op", "path", "body", "series", "params", "tags", "batch_id", "file", "result", "_done")
 
     def __init__(self, run, op, path=None, body=None):
         self.run, self.op, self.path, self.body = run, op, path, body
-        self.points = self.params = self.tags = self.batch_id = self.file = self.result = None
+        self.series = self.params = self.tags = self.batch_id = self.file = self.result = None
         self._done = threading.Event()
 
     def finish(self, result=None):
@@ -41,7 +41,7 @@ class Request:
 
     def json(self):
         if self.op == "batch":
-            return batch_body(self.batch_id, self.points, self.params, self.tags)
+            return batch_body(self.batch_id, self.series, self.params, self.tags)
         return self.body
 
 
@@ -95,14 +95,16 @@ class Sender:
 
     def _collect(self, run):
         """Moves a run's buffers into queued requests (lock held)."""
-        points, params, tags, output = run._take_buffers()
-        if points or params or tags:
-            for start in range(0, max(len(points), 1), BATCH_POINTS):
-                request = Request(run, "batch", "/runs/%s/batch" % run.id)
-                request.batch_id = uuid.uuid4().hex
-                request.points = points[start:start + BATCH_POINTS] if start or len(points) > BATCH_POINTS else points
-                request.params, request.tags = (params, tags) if start == 0 else (None, None)
-                self._queue.append(request)
+        series, params, tags, output = run._take_buffers()
+        chunks = _chunks(series, BATCH_POINTS)
+        if not chunks and (params or tags):
+            chunks = [[]]
+        for i, chunk in enumerate(chunks):
+            request = Request(run, "batch", "/runs/%s/batch" % run.id)
+            request.batch_id = uuid.uuid4().hex
+            request.series = chunk
+            request.params, request.tags = (params, tags) if i == 0 else (None, None)
+            self._queue.append(request)
         for stream, text in output:
             self._queue.append(Request(run, "output", "/runs/%s/output" % run.id, dumps({"stream": stream, "text": text})))
 
@@ -176,3 +178,24 @@ class Sender:
             self._spool.seal()
         except OSError as err:
             warn("cannot finish the spool file in %s: %s" % (self._spool.dir, err))
+
+
+def _chunks(series, size):
+    """Splits {key: (values, steps, stamps)} into batches of at most `size` points."""
+    chunks, current, room = [], [], size
+    for key, (values, steps, stamps) in series.items():
+        start = 0
+        while start < len(values):
+            take = min(room, len(values) - start)
+            end = start + take
+            if start == 0 and end == len(values):
+                current.append((key, values, steps, stamps))  # the common case: no copy
+            else:
+                current.append((key, values[start:end], steps[start:end], stamps[start:end]))
+            start, room = end, room - take
+            if room == 0:
+                chunks.append(current)
+                current, room = [], size
+    if current:
+        chunks.append(current)
+    return chunks

@@ -99,9 +99,11 @@ describe('Python client against the real endpoint', () => {
     assert.equal((await showRun(storeDir, result.ok)).metrics.loss.count, 10);
   });
 
-  it('with no store at all, spools into ./.mlwb, which the next mlwb serve imports', async () => {
+  it('with no store at all, spools where mlwb would create it (the git top folder), and the next mlwb serve imports it', async () => {
     const dir = tempDir();
-    const r = await run(PYTHON, [path.join(FIXTURES, 'writer.py'), '--points', '5000', '--name', 'offline'], { cwd: dir });
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.mkdirSync(path.join(dir, 'src'));
+    const r = await run(PYTHON, [path.join(FIXTURES, 'writer.py'), '--points', '5000', '--name', 'offline'], { cwd: path.join(dir, 'src') });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /no endpoint is running/);
     const storeDir = path.join(dir, '.mlwb');
