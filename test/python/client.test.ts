@@ -117,6 +117,21 @@ describe('Python client against the real endpoint', () => {
     await server.stop();
   });
 
+  it('starts a run on the first log call and ends it at exit: finished, or failed after an uncaught exception; threads log safely', async () => {
+    const dir = tempDir();
+    const storeDir = path.join(dir, '.mlwb');
+    await startServer(storeDir);
+    for (const [mode, code, status] of [['ok', 0, 'finished'], ['crash', 1, 'failed']] as const) {
+      const r = await run(PYTHON, [path.join(FIXTURES, 'implicit.py'), mode], { cwd: dir });
+      assert.equal(r.code, code, r.stderr);
+      const shown = await showRun(storeDir, r.stdout.trim().split('\n')[0]);
+      assert.equal(shown.status, status);
+      assert.equal(shown.params.mode, mode);
+      assert.deepEqual(Object.keys(shown.metrics).sort(), ['t0', 't1', 't2', 't3']);
+      for (const m of Object.values(shown.metrics)) assert.deepEqual([m.count, m.lastStep, m.last], [10000, 9999, 4999.5]);
+    }
+  });
+
   it('under mlwb run, attaches to its run and leaves the status to mlwb run', async () => {
     const dir = tempDir();
     const storeDir = path.join(dir, '.mlwb');

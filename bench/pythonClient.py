@@ -1,0 +1,46 @@
+"""The Python side of bench/pythonClient.ts: logs through the real client, prints timings as JSON.
+
+Two loads into two runs: one log_metric call per point, and log_metrics with 10 keys per call.
+Each is timed on the training thread (the calls) and end to end (until flush() returns, i.e.
+every point is acknowledged by the endpoint).
+"""
+import json
+import sys
+import time
+
+import mlwb
+
+POINTS = int(sys.argv[1])
+
+
+def per_point():
+    run = mlwb.start_run(name="bench-log_metric", experiment="bench")
+    log = mlwb.log_metric
+    t0 = time.perf_counter()
+    for step in range(POINTS):
+        log("loss", 1.0 / (step + 1), step=step)
+    t1 = time.perf_counter()
+    mlwb.flush()
+    t2 = time.perf_counter()
+    mlwb.end_run()
+    return {"run": run.id, "points": POINTS, "callUs": (t1 - t0) / POINTS * 1e6, "pointsPerS": POINTS / (t2 - t0), "spooled": run.spooled}
+
+
+def per_dict():
+    keys = ["m%d" % i for i in range(10)]
+    run = mlwb.start_run(name="bench-log_metrics", experiment="bench")
+    log = mlwb.log_metrics
+    calls = POINTS // len(keys)
+    metrics = dict.fromkeys(keys, 0.5)
+    t0 = time.perf_counter()
+    for step in range(calls):
+        log(metrics, step=step)
+    t1 = time.perf_counter()
+    mlwb.flush()
+    t2 = time.perf_counter()
+    mlwb.end_run()
+    return {"run": run.id, "points": calls * len(keys), "callUs": (t1 - t0) / calls * 1e6,
+            "pointsPerS": calls * len(keys) / (t2 - t0), "spooled": run.spooled}
+
+
+print(json.dumps({"logMetric": per_point(), "logMetrics": per_dict()}))
