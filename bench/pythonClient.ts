@@ -63,7 +63,7 @@ export async function benchPythonClient(): Promise<Figure[]> {
   // In this process: the event loop serves the endpoint while the Python child logs.
   const endpoint = await startEndpoint(store);
   try {
-    const env = { ...process.env, PYTHONPATH: path.join(REPO, 'python'), MLWB_ENDPOINT: endpoint.url, MLWB_TOKEN: endpoint.token };
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: path.join(REPO, 'python'), MLWB_ENDPOINT: endpoint.url, MLWB_TOKEN: endpoint.token };
     delete env.MLWB_RUN_ID;
     const result = await runPython(env, root);
     for (const load of [result.logMetric, result.logMetrics]) {
