@@ -155,7 +155,7 @@ class Sender:
     def _go_offline(self, reason):
         self._conn.close()
         self._conn = None
-        warn("the endpoint %s stopped answering (%s); this process now spools to %s — "
+        warn("the endpoint %s does not answer (%s); this process now spools to %s — "
              "the next `mlwb serve` or `mlwb sync` imports it" % (self.target.endpoint.url, reason, self._spool.dir))
 
     def _write_spool(self, request):
