@@ -7,6 +7,7 @@ strings "NaN", "Infinity", "-Infinity".
 """
 import json
 import math
+import numbers
 
 # Order matters: "-inf" before "inf". Only nan/inf put an "n" into a float list's repr.
 _NON_FINITE = (("-inf", '"-Infinity"'), ("inf", '"Infinity"'), ("nan", '"NaN"'))
@@ -45,15 +46,16 @@ def dumps(obj):
 
 
 def param_value(value):
-    """A param as the protocol takes it: string, finite number or boolean (anything else as text)."""
-    if isinstance(value, bool) or isinstance(value, str):
+    """A param as the protocol takes it: string, finite number or boolean (anything else as text).
+
+    numpy scalars register as numbers.Integral/Real, so they become plain numbers too.
+    """
+    if isinstance(value, (bool, str)):
         return value
-    if isinstance(value, int):
-        return value if abs(value) < 2 ** 53 else str(value)
-    if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
-    try:  # numpy scalars and the like
+    if isinstance(value, numbers.Integral):
+        value = int(value)
+        return value if abs(value) < 2 ** 53 else str(value)  # beyond what a JSON double holds exactly
+    if isinstance(value, numbers.Real):
         number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return number if math.isfinite(number) and type(value).__name__.startswith(("float", "int")) else str(value)
+        return number if math.isfinite(number) else repr(number)
+    return str(value)

@@ -9,6 +9,7 @@ instead: requests of one run stay in order, and a batch whose answer was lost is
 """
 import threading
 import uuid
+from urllib.parse import unquote
 
 from ._encode import batch_body, dumps
 from ._http import Connection, Rejected, Unreachable
@@ -161,7 +162,7 @@ class Sender:
     def _write_spool(self, request):
         if request.op == "artifact":
             # The spool format carries no file contents.
-            warn("artifact %s not stored: no endpoint to upload it to" % request.path.split("/artifacts/", 1)[1])
+            warn("artifact %s not stored: no endpoint to upload it to" % unquote(request.path.split("/artifacts/", 1)[1]))
             request.finish()
             return
         if self.target.endpoint is None:
