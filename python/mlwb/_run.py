@@ -60,7 +60,7 @@ class Run:
         self._params = {}
         self._tags = {}
         self._output = []
-        self._steps = {}
+        self._steps = {}  # metric key -> last step sent, for auto steps
         self._on_end = None  # set by _state: forgets the run as the active one
 
     def __repr__(self):
@@ -81,10 +81,9 @@ class Run:
                 self._check_running()
             columns = self._series.get(key) or self._new_series(key)
             if step is None:
-                step = self._steps.get(key, -1) + 1
+                step = self._next_step(key, columns)
             elif type(step) is not int:
                 step = _step(step)
-            self._steps[key] = step
             values = columns[0]
             values.append(value)
             columns[1].append(step)
@@ -98,12 +97,10 @@ class Run:
         fixed = None if step is None else _step(step)
         with self._lock:
             self._check_running()
-            steps = self._steps
             full = False
             for key, value in items:
                 columns = self._series.get(key) or self._new_series(key)
-                s = steps.get(key, -1) + 1 if fixed is None else fixed
-                steps[key] = s
+                s = self._next_step(key, columns) if fixed is None else fixed
                 columns[0].append(value)
                 columns[1].append(s)
                 columns[2].append(ms)
@@ -212,7 +209,15 @@ class Run:
     def _full(self):
         return any(len(columns[0]) >= BATCH_POINTS for columns in self._series.values())
 
+    def _next_step(self, key, columns):
+        """Auto step: the key's previous step + 1 (0 first); the buffer holds the latest ones."""
+        steps = columns[1]
+        return (steps[-1] if steps else self._steps.get(key, -1)) + 1
+
     def _take_buffers(self):
+        # The buffers leave: remember each key's last step for the auto steps that follow.
+        for key, columns in self._series.items():
+            self._steps[key] = columns[1][-1]
         taken = (self._series, self._params, self._tags, self._output)
         self._series, self._params, self._tags, self._output = {}, {}, {}, []
         return taken
