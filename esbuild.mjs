@@ -13,6 +13,8 @@ const nodeExternals = ['better-sqlite3', 'onnxruntime-node', 'vscode'];
 const targets = [
   { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
   { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
+  // Webviews: one browser bundle (and its CSS) per view, loaded under a nonce CSP.
+  { entryPoints: { 'webview/runDetails': 'webview/runDetails/main.ts' }, platform: 'browser', format: 'iife', external: [] },
 ].filter((t) => Object.values(t.entryPoints).every((p) => existsSync(p)));
 
 const contexts = await Promise.all(

@@ -1,0 +1,109 @@
+// Change notifications for the run store, without re-reading tables on a timer.
+//
+// Writes made in this process (the extension's endpoint, its terminal recorder) go through one
+// Store object: wrapping it tells exactly which run changed, the moment it changes. Writes from
+// other processes (`mlwb run` in a terminal, a second window) cannot be seen that way; SQLite's
+// `PRAGMA data_version` changes exactly when another connection has committed, and costs no table
+// read, so it is checked when the WAL file changes (fs.watch) and, as a fallback for file
+// systems without change events, on a slow tick.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Store } from '../store/store';
+
+export type StoreChange =
+  | { kind: 'run'; runId: string }
+  | { kind: 'deleted'; runIds: readonly string[] }
+  /** Another process wrote: which runs is unknown. */
+  | { kind: 'external' };
+
+/** Store methods that write one run; their first argument is the run id. */
+const RUN_WRITES = new Set(['finishRun', 'renameRun', 'setNotes', 'logParams', 'setTags', 'deleteTag', 'logMetrics',
+  'setGit', 'setEnv', 'addDataset', 'addArtifact', 'setLog']);
+
+/** A Store that reports its own writes; give it to everything in this process that writes. */
+export function observeStore(store: Store, onChange: (change: StoreChange) => void): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof prop !== 'string' || typeof value !== 'function') return value;
+      if (prop === 'createRun') {
+        return (...args: unknown[]) => {
+          const id = (value as (...a: unknown[]) => string).apply(receiver, args);
+          onChange({ kind: 'run', runId: id });
+          return id;
+        };
+      }
+      if (prop === 'deleteRuns') {
+        return (ids: readonly string[]) => {
+          (value as (ids: readonly string[]) => void).call(receiver, ids);
+          onChange({ kind: 'deleted', runIds: [...ids] });
+        };
+      }
+      if (RUN_WRITES.has(prop)) {
+        return (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(receiver, args);
+          if (typeof args[0] === 'string') onChange({ kind: 'run', runId: args[0] });
+          return result;
+        };
+      }
+      return value;
+    },
+  });
+}
+
+export interface ExternalWriteWatcher {
+  /** Checks now (cheap): true when another connection committed since the last check. */
+  check(): boolean;
+  close(): void;
+}
+
+/**
+ * Calls `onExternalWrite` when another connection has committed to the store. Writes on `store`'s
+ * own connection do not change data_version, so this never echoes this process's writes.
+ */
+export function watchExternalWrites(store: Store, onExternalWrite: () => void, fallbackMs = 2000): ExternalWriteWatcher {
+  const dataVersion = store.db.prepare('PRAGMA data_version').pluck();
+  let last = dataVersion.get() as number;
+  let closed = false;
+  const check = () => {
+    if (closed) return false;
+    let now: number;
+    try {
+      now = dataVersion.get() as number;
+    } catch {
+      return false; // closed underneath us or busy: the next event or tick checks again
+    }
+    if (now === last) return false;
+    last = now;
+    onExternalWrite();
+    return true;
+  };
+  let pending: NodeJS.Timeout | undefined;
+  const soon = () => {
+    // A commit touches the WAL several times; one check after the burst is enough.
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      check();
+    }, 30);
+  };
+  let watcher: fs.FSWatcher | undefined;
+  try {
+    watcher = fs.watch(store.dir, { persistent: false }, (_event, file) => {
+      if (file === null || String(file).startsWith(path.basename(store.db.name))) soon();
+    });
+    watcher.on('error', () => undefined);
+  } catch {
+    watcher = undefined; // the tick below still notices
+  }
+  const tick = setInterval(check, fallbackMs);
+  tick.unref();
+  return {
+    check,
+    close() {
+      closed = true;
+      clearInterval(tick);
+      if (pending) clearTimeout(pending);
+      watcher?.close();
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// Runs typed in the integrated terminal, without code change: VS Code's shell integration tells
+// when a command starts and ends and streams its output; training scripts become runs recorded
+// by the same RunRecorder as `mlwb run` (params from the command line, metrics from the output,
+// exit code, git and environment).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { RunRecorder } from '../core/capture/runRecorder';
+import { decideTerminalCommand } from '../core/detect/terminalCommand';
+import { MERGED_INTO_TAG, mergeRunInto, sameProcessCommand } from '../core/live/mergeRuns';
+import { TerminalTextDecoder } from '../core/live/terminalText';
+import type { RunStatus } from '../core/store/types';
+import type { FolderSession } from './folderSession';
+import { Disposable } from './util/dispose';
+
+/** How long after a terminal opens shell integration may still arrive. */
+const SHELL_INTEGRATION_GRACE_MS = 5000;
+
+interface Tracked {
+  recorder: RunRecorder;
+  session: FolderSession;
+  command: string[];
+  cwd: string;
+  /** Set when the script's own client created a run: this one merges into it at the end. */
+  clientRunId?: string;
+  pumped: Promise<void>;
+}
+
+export class TerminalTracker extends Disposable {
+  private readonly tracked = new Map<vscode.TerminalShellExecution, Tracked>();
+  private readonly starting = new Map<vscode.TerminalShellExecution, Promise<Tracked | undefined>>();
+  private warnedNoIntegration = false;
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly sessionFor: (cwd: string) => FolderSession | undefined,
+  ) {
+    super();
+    this._register(vscode.window.onDidStartTerminalShellExecution((e) => this.onStart(e)));
+    this._register(vscode.window.onDidEndTerminalShellExecution((e) => void this.onEnd(e)));
+    this._register(vscode.window.onDidOpenTerminal((t) => this.checkIntegration(t)));
+    for (const t of vscode.window.terminals) this.checkIntegration(t);
+  }
+
+  /** Runs the terminal recorder created and that have not ended (for the client-run merge). */
+  noteClientRun(session: FolderSession, runId: string): void {
+    const run = session.store.getRun(runId);
+    if (!run || (run.source !== 'client' && run.source !== 'mlflow')) return;
+    for (const t of this.tracked.values()) {
+      if (t.session !== session || t.clientRunId || t.recorder.id === runId) continue;
+      if (run.cwd !== t.cwd || !sameProcessCommand(t.command, run.command)) continue;
+      t.clientRunId = runId;
+      session.store.setTags(t.recorder.id, { [MERGED_INTO_TAG]: runId });
+      this.log.info(`terminal run ${t.recorder.id.slice(0, 8)} is the client run ${runId.slice(0, 8)}: they become one run`);
+    }
+  }
+
+  private checkIntegration(terminal: vscode.Terminal): void {
+    if (this.warnedNoIntegration) return;
+    const timer = setTimeout(() => {
+      if (terminal.shellIntegration || this.warnedNoIntegration || terminal.exitStatus) return;
+      this.warnedNoIntegration = true;
+      this.log.warn(`Terminal "${terminal.name}" has no shell integration: commands typed there are not tracked. `
+        + 'Use bash, zsh, fish or PowerShell with "terminal.integrated.shellIntegration.enabled", or run `mlwb run -- …`.');
+    }, SHELL_INTEGRATION_GRACE_MS);
+    this._register({ dispose: () => clearTimeout(timer) });
+  }
+
+  private enabled(): boolean {
+    return vscode.workspace.isTrusted && vscode.workspace.getConfiguration('mlwb').get<boolean>('terminal.trackRuns', true);
+  }
+
+  private onStart(e: vscode.TerminalShellExecutionStartEvent): void {
+    if (!this.enabled()) return;
+    const execution = e.execution;
+    // Read from the start, before deciding: output written meanwhile would be lost otherwise.
+    const stream = execution.read();
+    const start = this.begin(e, stream).catch((err: unknown) => {
+      this.log.error(`terminal: could not track "${execution.commandLine.value}": ${(err as Error).message}`);
+      return undefined;
+    });
+    this.starting.set(execution, start);
+  }
+
+  private async begin(e: vscode.TerminalShellExecutionStartEvent, stream: AsyncIterable<string>): Promise<Tracked | undefined> {
+    const { execution } = e;
+    const cwd = execution.cwd?.fsPath ?? e.shellIntegration.cwd?.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const line = execution.commandLine.value;
+    if (!cwd || !line) return undefined;
+    const session = this.sessionFor(cwd);
+    if (!session) return undefined;
+    const config = vscode.workspace.getConfiguration('mlwb');
+    const decision = await decideTerminalCommand(line, cwd, session.folder.uri.fsPath, {
+      include: config.get<string[]>('terminal.include', []),
+      exclude: config.get<string[]>('terminal.exclude', []),
+    });
+    if (!decision.track) {
+      this.log.trace(`terminal: not tracking "${line}": ${decision.reason}`);
+      return undefined;
+    }
+    const recorder = await RunRecorder.start(session.store, {
+      command: decision.command,
+      cwd,
+      source: 'terminal',
+      tags: { 'mlwb.terminal': e.terminal.name },
+      onNote: (msg) => this.log.warn(`terminal run: ${msg}`),
+    });
+    this.log.info(`terminal: tracking "${line}" as run ${recorder.id.slice(0, 8)} (${path.basename(decision.script)}: ${decision.reason})`);
+    const tracked: Tracked = { recorder, session, command: decision.command, cwd, pumped: Promise.resolve() };
+    tracked.pumped = this.pump(stream, recorder);
+    this.tracked.set(execution, tracked);
+    return tracked;
+  }
+
+  private async pump(stream: AsyncIterable<string>, recorder: RunRecorder): Promise<void> {
+    const text = new TerminalTextDecoder();
+    try {
+      for await (const chunk of stream) recorder.output('stdout', text.push(chunk));
+    } catch (err) {
+      this.log.warn(`terminal: output stream ended early: ${(err as Error).message}`);
+    }
+    recorder.output('stdout', text.end());
+  }
+
+  private async onEnd(e: vscode.TerminalShellExecutionEndEvent): Promise<void> {
+    const starting = this.starting.get(e.execution);
+    if (!starting) return;
+    this.starting.delete(e.execution);
+    const t = await starting;
+    this.tracked.delete(e.execution);
+    if (!t) return;
+    // The output stream ends with the command; wait for its last chunks (bounded).
+    await Promise.race([t.pumped, new Promise((r) => setTimeout(r, 2000))]);
+    const status = statusOf(e.exitCode);
+    await t.recorder.finish(status, e.exitCode ?? null);
+    if (t.clientRunId) mergeRunInto(t.session.store, t.recorder.id, t.clientRunId, status, e.exitCode ?? null);
+    this.log.info(`terminal: run ${(t.clientRunId ?? t.recorder.id).slice(0, 8)} ${status}${e.exitCode === undefined ? '' : ` (exit ${e.exitCode})`}`);
+  }
+
+  override dispose(): void {
+    // Runs still going when the window closes: recorded as killed, with what they wrote so far.
+    for (const t of this.tracked.values()) void t.recorder.finish('killed', null);
+    this.tracked.clear();
+    super.dispose();
+  }
+}
+
+/** 130 (Ctrl-C), 137 (SIGKILL) and 143 (SIGTERM) are a user stopping the run, not a failure. */
+function statusOf(exitCode: number | undefined): RunStatus {
+  if (exitCode === undefined || exitCode === 0) return 'finished';
+  if (exitCode === 130 || exitCode === 137 || exitCode === 143) return 'killed';
+  return 'failed';
+}
