@@ -2,7 +2,7 @@
 # Debian packages the tests use. Skips apt when everything is already there.
 set -euo pipefail
 # python3-ipykernel + python3-nbclient: the %%track tests run notebooks through a real Jupyter kernel (/usr/bin/python3).
-PACKAGES=(git python3 make g++ python3-ipykernel python3-nbclient)
+PACKAGES=(git python3 make g++ python3-ipykernel python3-nbclient chromium libkrb5-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
