@@ -1,6 +1,7 @@
 """The Python side of bench/pythonClient.ts: logs through the real client, prints timings as JSON.
 
-Two loads into two runs: one log_metric call per point, and log_metrics with 10 keys per call.
+Three loads into three runs: one log_metric call per point, log_metrics with 10 keys per call,
+and log_series with 10,000 points per call.
 Each is timed on the training thread (the calls) and end to end (until flush() returns, i.e.
 every point is acknowledged by the endpoint).
 """
@@ -43,4 +44,21 @@ def per_dict():
             "pointsPerS": calls * len(keys) / (t2 - t0), "spooled": run.spooled}
 
 
-print(json.dumps({"logMetric": per_point(), "logMetrics": per_dict()}))
+def per_series():
+    run = mlwb.start_run(name="bench-log_series", experiment="bench")
+    log = mlwb.log_series
+    chunk = 10000
+    values = [1.0 / (i + 1) for i in range(chunk)]
+    calls = POINTS // chunk
+    t0 = time.perf_counter()
+    for _ in range(calls):
+        log("loss", values)
+    t1 = time.perf_counter()
+    mlwb.flush()
+    t2 = time.perf_counter()
+    mlwb.end_run()
+    return {"run": run.id, "points": calls * chunk, "callUs": (t1 - t0) / calls * 1e6,
+            "pointsPerS": calls * chunk / (t2 - t0), "spooled": run.spooled}
+
+
+print(json.dumps({"logMetric": per_point(), "logMetrics": per_dict(), "logSeries": per_series()}))

@@ -16,7 +16,7 @@ from ._run import Run
 __version__ = "0.1.0"
 __all__ = [
     "Run", "start_run", "active_run", "end_run", "flush",
-    "log_param", "log_params", "log_metric", "log_metrics", "set_tag", "set_tags",
+    "log_param", "log_params", "log_metric", "log_metrics", "log_series", "set_tag", "set_tags",
     "log_artifact", "log_artifacts", "log_dataset",
 ]
 
@@ -55,6 +55,11 @@ def log_metric(key, value, step=None, timestamp=None):
 
 def log_metrics(metrics, step=None, timestamp=None):
     (_stack[-1] if _stack else _current()).log_metrics(metrics, step, timestamp)
+
+
+def log_series(key, values, steps=None, timestamps=None):
+    """Appends many points of one metric at once (the fast path for values computed in bulk)."""
+    (_stack[-1] if _stack else _current()).log_series(key, values, steps, timestamps)
 
 
 def log_param(key, value):

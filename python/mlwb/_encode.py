@@ -1,30 +1,32 @@
 """JSON bodies for the endpoint, with metric columns built at C speed.
 
 Batches use the batch route's columnar form, `"series": [{"key", "steps", "timestamps",
-"values"}]`: `repr()` of a list of Python ints or floats is already a JSON array (C speed, no
-per-point Python code), except for non-finite floats, which ARCHITECTURE.md spells as the
-strings "NaN", "Infinity", "-Infinity".
+"values"}]`, each column a base64 string of little-endian float64s. Formatting a float as
+decimal text costs CPython about 1 µs; packing its 8 bytes costs a few nanoseconds, and keeps
+NaN and ±Infinity without any spelling.
 """
 import json
 import math
 import numbers
+import sys
+from array import array
+from base64 import b64encode
 
-# Order matters: "-inf" before "inf". Only nan/inf put an "n" into a float list's repr.
-_NON_FINITE = (("-inf", '"-Infinity"'), ("inf", '"Infinity"'), ("nan", '"NaN"'))
+_BIG_ENDIAN = sys.byteorder == "big"
 
 
-def _values_json(values):
-    text = repr(values)
-    if "n" in text:
-        for bare, quoted in _NON_FINITE:
-            text = text.replace(bare, quoted)
-    return text
+def _column(column):
+    """A column as base64 of little-endian float64s: C speed, and NaN/±Infinity travel as they are."""
+    packed = array("d", column)
+    if _BIG_ENDIAN:
+        packed.byteswap()
+    return '"%s"' % b64encode(packed.tobytes()).decode("ascii")
 
 
 def series_json(series):
     """[(key, values: [float], steps: [int|float], stamps: [int ms]), …] as the `series` array."""
     return "[%s]" % ",".join(
-        '{"key":%s,"steps":%r,"timestamps":%r,"values":%s}' % (json.dumps(key), steps, stamps, _values_json(values))
+        '{"key":%s,"steps":%s,"timestamps":%s,"values":%s}' % (json.dumps(key), _column(steps), _column(stamps), _column(values))
         for key, values, steps, stamps in series)
 
 

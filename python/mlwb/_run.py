@@ -108,6 +108,33 @@ class Run:
             if full:
                 self._sender.notify_full()
 
+    def log_series(self, key, values, steps=None, timestamps=None):
+        """Appends many points of one metric in one call (lists, arrays, numpy arrays).
+
+        The fast path for values computed in bulk: the columns grow at C speed instead of one
+        Python call per point. steps default to the key's next steps; timestamps to now (ms).
+        """
+        values = list(map(float, values))
+        n = len(values)
+        if steps is not None:
+            steps = list(steps)
+            if not all(type(s) is int for s in steps):
+                steps = [_step(s) for s in steps]
+        stamps = [_time_ns() // 1000000] * n if timestamps is None else list(map(int, timestamps))
+        if (steps is not None and len(steps) != n) or len(stamps) != n:
+            raise ValueError("mlwb.log_series: values, steps and timestamps must have the same length")
+        with self._lock:
+            self._check_running()
+            columns = self._series.get(key) or self._new_series(key)
+            if steps is None:
+                first = self._next_step(key, columns)
+                steps = list(range(first, first + n))
+            columns[0].extend(values)
+            columns[1].extend(steps)
+            columns[2].extend(stamps)
+            if len(columns[0]) >= BATCH_POINTS:
+                self._sender.notify_full()
+
     def log_param(self, key, value):
         self.log_params({key: value})
 

@@ -70,6 +70,10 @@ describe('Python client against the real endpoint', () => {
     try {
       const stamped = store.readMetric(result.ok, 'stamped')!;
       assert.deepEqual([...stamped.timestamps], [1700000000123], 'timestamps are milliseconds, kept exactly');
+      const bulk = store.readMetric(result.ok, 'bulk')!;
+      assert.deepEqual([...bulk.steps], [0, 1, 2, 10, 11], 'log_series continues auto steps, then takes given ones');
+      assert.deepEqual([...bulk.values], [0.5, NaN, 2.5, 3.5, 4.5]);
+      assert.deepEqual([...bulk.timestamps.slice(3)], [1700000000001, 1700000000002]);
       const loss = store.readMetric(result.ok, 'loss')!;
       assert.deepEqual([...loss.steps], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       assert.ok(loss.timestamps.every((t) => Math.abs(t - Date.now()) < 60_000), 'default timestamps are now, in ms');

@@ -71,9 +71,10 @@ export function parseBatch(body: Record<string, unknown>, now = Date.now()): Par
 }
 
 /**
- * The columnar form, `"series": [{"key", "steps", "timestamps", "values"}]`: arrays of numbers
- * parse about three times faster than arrays of point objects, which is what lets one endpoint
- * take well over a million points per second.
+ * The columnar form, `"series": [{"key", "steps", "timestamps", "values"}]`. Each column is an
+ * array of numbers, or a base64 string of little-endian float64s: formatting a float as
+ * decimal text costs a Python client about 1 µs, copying its bytes next to nothing, so the
+ * binary form is what lets one client process send well over a million points per second.
  */
 function addColumns(raw: unknown, series: Map<string, SeriesColumns>): number {
   if (raw === undefined || raw === null) return 0;
@@ -81,9 +82,11 @@ function addColumns(raw: unknown, series: Map<string, SeriesColumns>): number {
   let added = 0;
   raw.forEach((s: { key?: unknown; steps?: unknown; timestamps?: unknown; values?: unknown } | null, i) => {
     if (typeof s !== 'object' || s === null || typeof s.key !== 'string') throw badRequest(`series[${i}] must be an object with a string "key".`);
-    const { steps, timestamps, values } = s;
-    if (!Array.isArray(values) || !Array.isArray(steps) || !Array.isArray(timestamps) || steps.length !== values.length || timestamps.length !== values.length) {
-      throw badRequest(`series[${i}] needs "steps", "timestamps" and "values" arrays of the same length.`);
+    const values = column(s.values);
+    const steps = column(s.steps);
+    const timestamps = column(s.timestamps);
+    if (!values || !steps || !timestamps || steps.length !== values.length || timestamps.length !== values.length) {
+      throw badRequest(`series[${i}] needs "steps", "timestamps" and "values" of the same length (arrays, or base64 float64 strings).`);
     }
     checkKey(s.key, 'metric');
     let cols = series.get(s.key);
@@ -102,6 +105,18 @@ function addColumns(raw: unknown, series: Map<string, SeriesColumns>): number {
     added += values.length;
   });
   return added;
+}
+
+/** A column as sent: an array as it is, a base64 float64 string decoded; undefined if neither. */
+function column(raw: unknown): ArrayLike<unknown> | undefined {
+  if (Array.isArray(raw)) return raw;
+  if (typeof raw !== 'string') return undefined;
+  const bytes = Buffer.from(raw, 'base64');
+  if (bytes.length % 8 !== 0) return undefined;
+  // Copied into a fresh, aligned buffer: Buffer.from may hand back an unaligned pool slice.
+  const out = new Float64Array(bytes.length / 8);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
 }
 
 function checkKey(key: string, what: string): void {

@@ -72,6 +72,25 @@ describe('native API end to end', () => {
     assert.deepEqual([bad.status, bad.body.error.code], [400, 'INVALID_PARAMETER_VALUE']);
   });
 
+  it('takes series columns as base64 little-endian float64, keeping NaN and ±Infinity bit for bit', async () => {
+    const { endpoint, store } = await startTestEndpoint();
+    const id = (await api(endpoint, 'POST', '/api/mlwb/v1/runs', {})).body.run.id as string;
+    const b64 = (xs: number[]) => Buffer.from(new Float64Array(xs).buffer).toString('base64');
+    const values = [0.1, NaN, Infinity, -Infinity, 1e-300];
+    const res = await api(endpoint, 'POST', `/api/mlwb/v1/runs/${id}/batch`, {
+      series: [{ key: 'acc', steps: b64([0, 1, 2, 3, 4]), timestamps: b64([10, 11, 12, 13, 14]), values: b64(values) }],
+    });
+    assert.equal(res.status, 200);
+    const acc = store.readMetric(id, 'acc')!;
+    assert.deepEqual([...acc.values], values);
+    assert.deepEqual([...acc.timestamps], [10, 11, 12, 13, 14]);
+    for (const broken of [{ steps: 'AAAA', timestamps: b64([1]), values: b64([1]) }, { steps: b64([NaN]), timestamps: b64([1]), values: b64([1]) }]) {
+      const bad = await api(endpoint, 'POST', `/api/mlwb/v1/runs/${id}/batch`, { series: [{ key: 'x', ...broken }] });
+      assert.deepEqual([bad.status, bad.body.error.code], [400, 'INVALID_PARAMETER_VALUE']);
+    }
+    assert.equal(store.readMetric(id, 'x'), undefined, 'a refused batch stores nothing');
+  });
+
   it('parses output text for metrics and keeps it as the run log', async () => {
     const { endpoint, store } = await startTestEndpoint();
     const id = (await api(endpoint, 'POST', '/api/mlwb/v1/runs', { source: 'notebook' })).body.run.id as string;
