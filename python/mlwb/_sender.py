@@ -160,19 +160,23 @@ class Sender:
              "the next `mlwb serve` or `mlwb sync` imports it" % (self.target.endpoint.url, reason, self._spool.dir))
 
     def _write_spool(self, request):
-        if request.op == "artifact":
-            # The spool format carries no file contents.
-            warn("artifact %s not stored: no endpoint to upload it to" % unquote(request.path.split("/artifacts/", 1)[1]))
-            request.finish()
-            return
         if self.target.endpoint is None:
             warn_once(("offline", self._spool.dir), "%s; spooling to %s — the next `mlwb serve` or `mlwb sync` "
                       "imports it" % (self.target.why, self._spool.dir))
+        result = None
         try:
-            self._spool.write(request.run.id, request.op, request.json(), request.run._create_json)
+            body = request.json()
+            if request.op == "artifact":
+                # The spool line names a copy of the file, kept beside it until replay.
+                stored = unquote(request.path.split("/artifacts/", 1)[1])
+                name, sha256, size = self._spool.keep_artifact(request.file)
+                result = {"path": stored, "sha256": sha256, "bytes": size}
+                body = dumps(dict(result, file=name))
+            self._spool.write(request.run.id, request.op, body, request.run._create_json)
         except OSError as err:
+            result = None
             warn("cannot write the spool in %s (%s): %s of run %s lost" % (self._spool.dir, err, request.op, request.run.id[:8]))
-        request.finish()
+        request.finish(result)
 
     def _seal(self):
         try:

@@ -7,6 +7,7 @@ Lines go to a hidden `.tmp` file that is renamed to its final `.jsonl` name when
 a replay never reads a file this process is still writing (and deletes it under us). Names
 start with the time, so this process's files replay in the order they were written.
 """
+import hashlib
 import os
 import time
 import uuid
@@ -48,6 +49,26 @@ class SpoolWriter:
         self._line(op, run_id, body_json)
         if self._bytes >= MAX_FILE_BYTES:
             self.seal()
+
+    def keep_artifact(self, local_path):
+        """Copies a file into `spool/artifacts/` while hashing it; returns (name, sha256, bytes).
+
+        A copy, not a reference: the caller may change or delete the file once log_artifact returns.
+        """
+        folder = os.path.join(self.dir, "artifacts")
+        ensure_store_dir(self._store_dir)
+        os.makedirs(folder, exist_ok=True)
+        name = uuid.uuid4().hex
+        tmp = os.path.join(folder, "." + name + ".tmp")
+        digest = hashlib.sha256()
+        size = 0
+        with open(local_path, "rb") as src, open(tmp, "wb") as dst:
+            for block in iter(lambda: src.read(1 << 20), b""):
+                digest.update(block)
+                dst.write(block)
+                size += len(block)
+        os.replace(tmp, os.path.join(folder, name))
+        return name, digest.hexdigest(), size
 
     def seal(self):
         """Makes everything written so far visible to replay."""

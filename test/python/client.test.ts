@@ -83,20 +83,24 @@ describe('Python client against the real endpoint', () => {
     assert.deepEqual(spoolFiles(storeDir), []);
   });
 
-  it('with a store but no endpoint, spools with one warning; mlwb sync imports it exactly once', async () => {
+  it('with no endpoint, spools with one warning (artifacts too); mlwb sync creates the store and imports it exactly once', async () => {
     const dir = tempDir();
     const storeDir = path.join(dir, '.mlwb');
-    Store.open({ storeDir, cwd: dir, create: true }).close();
     const r = await run(PYTHON, [path.join(FIXTURES, 'client_basic.py')], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^mlwb: no endpoint is running .*; spooling to .*spool — the next `mlwb serve` or `mlwb sync` imports it\nmlwb: artifact models\/model.bin not stored: no endpoint to upload it to\n$/);
-    assert.equal((await listRuns(storeDir)).length, 0, 'nothing reaches the store before a sync');
+    assert.match(r.stderr, /^mlwb: no endpoint is running .*; spooling to .*spool — the next `mlwb serve` or `mlwb sync` imports it\n$/);
+    assert.equal(fs.existsSync(path.join(storeDir, 'mlwb.db')), false, 'the client only spools');
     assert.ok(spoolFiles(storeDir).length >= 1);
     assert.deepEqual(fs.readdirSync(path.join(storeDir, 'spool')).filter((n) => n.endsWith('.tmp')), [], 'every spool file is sealed');
 
-    assert.match(await cli(['sync', '--store', storeDir], dir), /^Replayed \d+ operation\(s\) from \d+ spool file\(s\); 0 were already stored\./);
+    assert.match(await cli(['sync'], dir), /^Replayed \d+ operation\(s\) from \d+ spool file\(s\); 0 were already stored\./);
     const result = lastJson<BasicResult>(r.stdout);
     await checkBasicRuns(storeDir, result);
+    const ok = await showRun(storeDir, result.ok);
+    assert.deepEqual(ok.artifacts, [{ path: 'models/model.bin', sha256: result.artifact.sha256, bytes: 1024 }]);
+    const blob = path.join(storeDir, 'artifacts', 'sha256', result.artifact.sha256.slice(0, 2), result.artifact.sha256.slice(2));
+    assert.equal(fs.statSync(blob).size, 1024, 'the spooled copy moved into the artifact store');
+    assert.deepEqual(fs.readdirSync(path.join(storeDir, 'spool', 'artifacts')), []);
     assert.deepEqual(spoolFiles(storeDir), [], 'replayed files are removed');
     assert.equal(await cli(['sync', '--store', storeDir], dir), 'Nothing to replay: the spool is empty.\n');
     assert.equal((await listRuns(storeDir)).length, 3);

@@ -1,11 +1,17 @@
 import { replaySpool, spoolDir } from '../../core/ingest/spool';
 import { MlwbError } from '../../core/errors';
+import { findStoreDir } from '../../core/store/openDatabase';
 import { type Command, withStore } from '../context';
 
 /** `mlwb sync`: replays the spool into the store without starting an endpoint. */
 export const syncCommand: Command = async (args, ctx) => {
   if (args.length > 0) throw new MlwbError(`sync takes no arguments (got ${args.join(' ')}).`, undefined, 2);
-  const { result, dir } = await withStore(ctx, false, (store) => ({ result: replaySpool(store), dir: spoolDir(store.dir) }));
+  // A client with no endpoint may have made `.mlwb/spool/` before any store existed: the
+  // folder is enough to create the store there.
+  if (!ctx.storeDir && !findStoreDir(ctx.cwd)) {
+    throw new MlwbError(`No run store or spool found in ${ctx.cwd} or its parents.`, 'Run mlwb sync where the client logged, or pass --store DIR.');
+  }
+  const { result, dir } = await withStore(ctx, true, (store) => ({ result: replaySpool(store), dir: spoolDir(store.dir) }));
   if (result.files === 0) {
     ctx.out('Nothing to replay: the spool is empty.\n');
     return 0;

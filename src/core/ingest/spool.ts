@@ -6,6 +6,7 @@ import { parseBatch, writeBatch } from './batch';
 import { HttpError } from './httpError';
 import { createRunOp, datasetOp, endRunOp, requireRun } from './operations';
 import { OutputIngest, outputOp } from './output';
+import { spooledArtifactOp } from './spooledArtifact';
 
 /**
  * Spool replay: `.mlwb/spool/*.jsonl`, one `{"op", "runId", "body"}` per line, written by
@@ -116,6 +117,8 @@ function applyOp(store: Store, output: OutputIngest, rec: SpoolRecord, lineId: s
       return once(store, runId, lineId, () => outputOp(store, output, runId, rec.body));
     case 'dataset':
       return once(store, runId, lineId, () => datasetOp(store, runId, rec.body));
+    case 'artifact':
+      return once(store, runId, lineId, () => spooledArtifactOp(store, spoolDir(store.dir), runId, rec.body));
     case 'end': {
       const applied = endRunOp(store, runId, rec.body).applied;
       output.finish(store, runId);

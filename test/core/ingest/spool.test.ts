@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -54,6 +55,29 @@ describe('spool replay', () => {
     assert.equal(second.applied, 0);
     assert.equal(second.duplicates, 7);
     assertOnce(store);
+    store.close();
+  });
+
+  it('moves a spooled artifact copy into the store once, and refuses a copy that does not match its hash', () => {
+    const store = Store.open({ cwd: tempDir(), create: true });
+    const copies = path.join(store.dir, 'spool', 'artifacts');
+    fs.mkdirSync(copies, { recursive: true });
+    fs.writeFileSync(path.join(copies, 'good'), 'weights');
+    fs.writeFileSync(path.join(copies, 'bad'), 'tampered');
+    const sha = createHash('sha256').update('weights').digest('hex');
+    const otherSha = createHash('sha256').update('what the client read').digest('hex');
+    const artifact = (file: string, p: string, sha256 = sha) => JSON.stringify({ op: 'artifact', runId: RUN, body: { path: p, file, sha256, bytes: 7 } });
+    const text = [lines()[0], artifact('good', 'model/w.bin'), artifact('bad', 'model/other.bin', otherSha), artifact('../x', 'model/x.bin')].join('\n') + '\n';
+    const file = spoolFile(store, '0001.jsonl', text);
+    const result = replaySpool(store);
+    assert.equal(result.applied, 2);
+    assert.equal(result.problems.length, 2);
+    assert.match(result.problems.join('\n'), /does not match its sha256/);
+    assert.match(result.problems.join('\n'), /plain file name/);
+    assert.ok(fs.existsSync(`${file}.failed`), 'a file with problems is kept for a person to look at');
+    assert.deepEqual(store.getRun(RUN)!.artifacts, [{ path: 'model/w.bin', sha256: sha, bytes: 7 }]);
+    assert.equal(fs.readFileSync(path.join(store.dir, 'artifacts', 'sha256', sha.slice(0, 2), sha.slice(2)), 'utf8'), 'weights');
+    assert.equal(fs.existsSync(path.join(copies, 'good')), false);
     store.close();
   });
 
