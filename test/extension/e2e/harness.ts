@@ -1,0 +1,145 @@
+// The e2e harness: the packaged extension in code-server, driven by Playwright in Debian's
+// Chromium. Everything it starts (code-server's process group, the browser) is stopped in
+// close(), which the tests call in a `finally`, whatever failed.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type CodeServer } from '../../../scripts/lib/codeServer';
+import { REPO } from '../../../scripts/lib/paths';
+import { packageExtension } from '../../../scripts/package';
+
+export const RESULTS = path.join(REPO, 'test-results', 'e2e');
+export const SCREENSHOTS = path.join(RESULTS, 'screenshots');
+
+export interface Harness {
+  page: Page;
+  workspace: string;
+  userDataDir: string;
+  server: CodeServer;
+  screenshot(name: string): Promise<string>;
+  command(title: string): Promise<void>;
+  typeInTerminal(line: string): Promise<void>;
+  findFrame(selector: string, timeoutMs?: number): Promise<Frame>;
+  extensionLog(): string;
+  close(): Promise<void>;
+}
+
+/** A git repository with the demo project, so runs have git state to record. */
+function prepareWorkspace(dir: string, extraFiles: Record<string, string>): void {
+  cpSync(path.join(REPO, 'demo'), dir, { recursive: true, filter: (p) => !p.includes('.mlwb') && !p.includes('__pycache__') });
+  for (const [name, content] of Object.entries(extraFiles)) writeFileSync(path.join(dir, name), content);
+  const git = (...args: string[]) => execFileSync('git', args, {
+    cwd: dir, stdio: 'ignore',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.invalid', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.invalid' },
+  });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'demo');
+}
+
+export async function startHarness(settings: Record<string, unknown>, extraFiles: Record<string, string> = {}): Promise<Harness> {
+  rmSync(RESULTS, { recursive: true, force: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const vsix = await packageExtension();
+  await ensureCodeServer();
+  const workspace = path.join(RESULTS, 'workspace');
+  const userDataDir = path.join(RESULTS, 'user-data');
+  const extensionsDir = path.join(RESULTS, 'extensions');
+  prepareWorkspace(workspace, extraFiles);
+  writeUserSettings(userDataDir, settings);
+  await installExtension(vsix, { userDataDir, extensionsDir });
+
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  };
+  try {
+    server = await startCodeServer({ userDataDir, extensionsDir, folder: workspace, logFile: openSync(path.join(RESULTS, 'code-server.log'), 'w') });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(server.folderUrl);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const srv = server;
+    return {
+      page, workspace, userDataDir, server: srv, close,
+      async screenshot(name) {
+        const file = path.join(SCREENSHOTS, `${name}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      async command(title) {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor();
+        await input.fill(`>${title}`);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+        await input.press('Enter');
+      },
+      async typeInTerminal(line) {
+        // A terminal that is still starting drops keys: type, check the echo, retype if it is incomplete.
+        const rows = page.locator('.terminal-wrapper .xterm-rows:visible').first();
+        let lastText = '';
+        for (let attempt = 0; attempt < 8; attempt++) {
+          // Focus by click where the terminal is visible; `Terminal: Focus Terminal` did it otherwise.
+          await page.locator('.terminal-wrapper .xterm:visible').first().click({ timeout: 3000 }).catch(() => undefined);
+          await page.keyboard.press('Control+U');
+          await page.keyboard.type(line, { delay: 10 });
+          // The echo trails the keystrokes: poll it for a while.
+          let echoed = false;
+          for (const until = Date.now() + 4000; !echoed && Date.now() < until; await page.waitForTimeout(100)) {
+            lastText = await rows.innerText({ timeout: 2000 }).then((t) => t.replace(/\s+/g, ' ')).catch((e: Error) => e.message);
+            // Spans of the DOM renderer (cursor, colours) split words: compare without blanks.
+            echoed = lastText.replace(/\s+/g, '').includes(line.replace(/\s+/g, ''));
+          }
+          if (echoed) {
+            await page.keyboard.press('Enter');
+            return;
+          }
+          await page.waitForTimeout(1000);
+        }
+        throw new Error(`the terminal did not take: ${line}; it shows: ${lastText.slice(-300)}`);
+      },
+      async findFrame(selector, timeoutMs = 20_000) {
+        const deadline = Date.now() + timeoutMs;
+        while (Date.now() < deadline) {
+          for (const frame of page.frames()) {
+            if (await frame.locator(selector).count().catch(() => 0)) return frame;
+          }
+          await page.waitForTimeout(200);
+        }
+        throw new Error(`no frame shows ${selector}`);
+      },
+      extensionLog() {
+        const file = findFile(path.join(userDataDir, 'logs'), 'ML Workbench.log');
+        return file ? readFileSync(file, 'utf8') : '';
+      },
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+function findFile(dir: string, name: string): string | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    const p = path.join(dir, entry);
+    if (entry === name) return p;
+    if (statSync(p).isDirectory()) {
+      const found = findFile(p, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
