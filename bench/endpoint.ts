@@ -123,11 +123,3 @@ export async function benchEndpoint(): Promise<Figure[]> {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
-
-if (require.main === module) {
-  benchEndpoint().then((figures) => {
-    for (const f of figures) {
-      console.log(`${f.name}: ${f.value.toLocaleString('en')} ${f.unit}${f.baseline ? ` (${f.baseline.name}: ${f.baseline.value.toLocaleString('en')} ${f.unit})` : ''}`);
-    }
-  });
-}

@@ -86,14 +86,3 @@ export async function benchPythonClient(): Promise<Figure[]> {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
-
-if (require.main === module) {
-  benchPythonClient().then((figures) => {
-    for (const f of figures) {
-      console.log(`${f.name}: ${f.value.toLocaleString('en')} ${f.unit}${f.baseline ? ` (${f.baseline.name}: ${f.baseline.value.toLocaleString('en')} ${f.unit})` : ''}${f.target ? ` [target ${f.target}]` : ''}`);
-    }
-  }, (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
