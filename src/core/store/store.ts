@@ -215,9 +215,10 @@ export class Store {
     return row && this.toRecord(row);
   }
 
-  /** Runs, newest first. */
+  /** Runs, newest first; not those deleted through MLflow. */
   listRuns(filter: RunFilter = {}): RunRecord[] {
-    const where: string[] = [];
+    // Runs deleted through MLflow (soft delete, restorable there) are not listed.
+    const where: string[] = ["r.lifecycle_stage = 'active'"];
     const args: string[] = [];
     if (filter.experiment !== undefined) {
       where.push('e.name = ?');
@@ -228,7 +229,7 @@ export class Store {
       args.push(filter.status);
     }
     const sql = `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
-      ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY r.start_time DESC, r.rowid DESC`;
+      WHERE ${where.join(' AND ')} ORDER BY r.start_time DESC, r.rowid DESC`;
     return this.db.prepare<string[], RunRow>(sql).all(...args).map((row) => this.toRecord(row));
   }
 

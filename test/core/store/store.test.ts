@@ -115,6 +115,8 @@ describe('runs', () => {
     assert.deepEqual(store.listRuns().map((r) => r.id), [second, first]);
     assert.deepEqual(store.listRuns({ experiment: 'a' }).map((r) => r.id), [first]);
     assert.deepEqual(store.listRuns({ status: 'finished' }).map((r) => r.id), [second]);
+    store.db.prepare("UPDATE runs SET lifecycle_stage = 'deleted' WHERE id = ?").run(second);
+    assert.deepEqual(store.listRuns().map((r) => r.id), [first], 'a run deleted through MLflow is not listed');
     store.deleteRuns([first]);
     assert.equal(store.getRun(first), undefined);
     assert.equal((store.db.prepare('SELECT COUNT(*) AS n FROM metric_chunks').get() as { n: number }).n, 0);
