@@ -1,8 +1,9 @@
 // `npm test`: builds the bundles, then runs every test file with Node's test runner.
 // Usage: node scripts/test.mjs [substring…]  — only test files whose path contains one of them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { bootstrap } from './bootstrap.mjs';
 
 function findTests(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -19,13 +20,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// On a fresh clone `npm test` installs what it needs first: Debian packages, then npm packages.
-function run(command, args) {
-  const r = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-}
-run('bash', ['scripts/install-system-deps.sh']);
-if (!existsSync('node_modules/.package-lock.json')) run('npm', ['ci', '--no-fund', '--no-audit']);
+// On a fresh clone `npm test` installs what it needs first.
+bootstrap();
 
 const build = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
