@@ -77,7 +77,7 @@ def _cell_text(shell, line, cell):
 class TrackMagics(Magics):
     @magic_arguments()
     @argument("--name", help="run name (default: chosen by the store)")
-    @argument("--experiment", help="experiment (default: Default)")
+    @argument("--experiment", help="experiment (default: the notebook's file name when the kernel knows it)")
     @argument("--param", action="append", default=[], metavar="K=V", help="a parameter; repeatable")
     @cell_magic
     def track(self, line, cell):
@@ -98,8 +98,10 @@ class TrackMagics(Magics):
         notebook = _notebook_path(self.shell)
         if notebook:
             tags[TAG_NOTEBOOK] = notebook
+        # Like a script's runs, a notebook's runs group under the notebook unless told otherwise.
+        experiment = args.experiment or (os.path.basename(notebook) if notebook else None)
         # A new run even inside another one or under MLWB_RUN_ID: the cell is its own run.
-        run = _state.start_run(name=args.name, experiment=args.experiment, params=params, tags=tags,
+        run = _state.start_run(name=args.name, experiment=experiment, params=params, tags=tags,
                                source="notebook", nested=True, attach=False)
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = _Tee(sys.stdout, run, "stdout"), _Tee(sys.stderr, run, "stderr")

@@ -84,6 +84,7 @@ describe('%%track in a real Jupyter kernel', () => {
     // The failing cell: the real traceback, then the cell fails with one line naming the run.
     const failed = byName('nb-fail');
     assert.equal(failed.status, 'failed');
+    assert.equal(failed.experiment, path.basename(source), 'without --experiment, a notebook groups its runs');
     assert.equal(failed.metrics.loss.last, 0.5, 'output printed before the exception is parsed too');
     const errors = cells[2].outputs.filter((o) => o.output_type === 'error');
     assert.equal(errors.length, 2);
