@@ -15,12 +15,16 @@ export async function ensureNode24(): Promise<string> {
 }
 
 /**
- * The environment for npm and node-gyp building against Node 24. npm_config_nodedir overrides a
- * `nodedir` in the user's ~/.npmrc (on the build machines it points at the system Node 20).
+ * The environment for npm and node-gyp building against Node 24. The npm_* variables of an
+ * enclosing `npm start`/`npm test` are dropped: the inner npm would take them as its own config,
+ * and code-server's postinstall reads the Node version from npm_config_user_agent (it would see
+ * the outer npm's Node 20 and refuse). npm_config_nodedir overrides a `nodedir` in the user's
+ * ~/.npmrc (on the build machines it points at the system Node 20).
  */
 export function node24Env(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
   return {
-    ...process.env,
+    ...env,
     PATH: `${path.dirname(node24Bin)}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: node24Dir,
   };
