@@ -1,6 +1,6 @@
 // The one build configuration: bundles the CLI, the extension and the webviews.
 import * as esbuild from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -10,11 +10,22 @@ const production = process.argv.includes('--production');
 // Native and heavy modules stay outside the bundles: they load from node_modules at run time.
 const nodeExternals = ['better-sqlite3', 'onnxruntime-node', 'vscode'];
 
+function inHostTestEntries() {
+  const suite = 'test/extension/suite';
+  const entries = { 'test/suite/index': `${suite}/index.ts`, 'test/companion/extension': 'test/extension/companion/extension.ts' };
+  for (const f of readdirSync(suite).filter((n) => n.endsWith('.test.ts'))) entries[`test/suite/${f.replace(/\.ts$/, '')}`] = `${suite}/${f}`;
+  return entries;
+}
+
 const targets = [
   { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
   { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
   // Webviews: one browser bundle (and its CSS) per view, loaded under a nonce CSP.
   { entryPoints: { 'webview/runDetails': 'webview/runDetails/main.ts' }, platform: 'browser', format: 'iife', external: [] },
+  // The in-host test suite (mocha bundled in: the companion extension has no node_modules) and
+  // its code-server companion; neither goes into the VSIX (.vscodeignore).
+  // Mocha's parallel mode (unused here) resolves worker files by path: silence esbuild about them.
+  { entryPoints: inHostTestEntries(), platform: 'node', format: 'cjs', external: ['vscode'], logOverride: { 'require-resolve-not-external': 'silent' } },
 ].filter((t) => Object.values(t.entryPoints).every((p) => existsSync(p)));
 
 const contexts = await Promise.all(

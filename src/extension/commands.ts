@@ -1,5 +1,6 @@
 // Commands of the Runs view (category "ML Workbench"). From the view they get the clicked node;
-// from the Command Palette they ask for a run.
+// from the Command Palette they ask for a run; other extensions, keybindings and the in-host
+// tests may pass a run id instead.
 import * as vscode from 'vscode';
 import type { FolderSession } from './folderSession';
 import { RunDetailsPanel } from './runDetails/runDetailsPanel';
@@ -27,26 +28,22 @@ export function registerCommands(wb: Workbench): vscode.Disposable[] {
     return wb.ready;
   });
 
-  register('mlwb.openRun', async (node?: RunsNode) => {
+  register('mlwb.openRun', async (node?: RunsNode | string) => {
     const ref = await resolveRun(wb, node, 'Open which run?');
     if (ref) RunDetailsPanel.show(wb.context.extensionUri, ref.session, ref.runId, () => wb.keyMetricSetting());
   });
 
-  register('mlwb.deleteRun', async (node?: RunsNode, selected?: RunsNode[]) => {
-    const nodes = selected?.length ? selected : node ? [node] : [];
+  register('mlwb.deleteRun', async (node?: RunsNode | string, selected?: RunsNode[]) => {
+    const nodes = selected?.length ? selected : typeof node === 'object' ? [node] : [];
     const refs = nodes.length ? nodes.flatMap((n) => (n.type === 'run' ? [{ session: n.session, runId: n.runId }] : []))
-      : [await resolveRun(wb, undefined, 'Delete which run?')].filter((r): r is RunRef => r !== undefined);
+      : [await resolveRun(wb, node, 'Delete which run?')].filter((r): r is RunRef => r !== undefined);
     if (refs.length === 0) return;
-    const first = refs[0].session.model.get(refs[0].runId);
-    const what = refs.length === 1 ? `run "${first?.name ?? refs[0].runId}"` : `${refs.length} runs`;
-    const ok = await vscode.window.showWarningMessage(`Delete ${what}? Its params, metrics, logs and artifact records are removed from the store.`,
-      { modal: true }, 'Delete');
-    if (ok !== 'Delete') return;
+    if (!(await confirmDelete(refs))) return;
     for (const ref of refs) ref.session.store.deleteRuns([ref.runId]);
     wb.log.info(`deleted ${refs.map((r) => r.runId.slice(0, 8)).join(', ')}`);
   });
 
-  register('mlwb.copyRunId', async (node?: RunsNode) => {
+  register('mlwb.copyRunId', async (node?: RunsNode | string) => {
     const ref = await resolveRun(wb, node, 'Copy the id of which run?');
     if (!ref) return;
     await vscode.env.clipboard.writeText(ref.runId);
@@ -66,7 +63,24 @@ export function registerCommands(wb: Workbench): vscode.Disposable[] {
   return disposables;
 }
 
-async function resolveRun(wb: Workbench, node: RunsNode | undefined, title: string): Promise<RunRef | undefined> {
+/** Asks before deleting, unless the user turned that off (`mlwb.confirmDelete`, like `explorer.confirmDelete`). */
+async function confirmDelete(refs: RunRef[]): Promise<boolean> {
+  const config = vscode.workspace.getConfiguration('mlwb');
+  if (!config.get<boolean>('confirmDelete', true)) return true;
+  const first = refs[0].session.model.get(refs[0].runId);
+  const what = refs.length === 1 ? `run "${first?.name ?? refs[0].runId}"` : `${refs.length} runs`;
+  const choice = await vscode.window.showWarningMessage(`Delete ${what}? Its params, metrics, logs and artifact records are removed from the store.`,
+    { modal: true }, 'Delete', "Delete, Don't Ask Again");
+  if (choice === "Delete, Don't Ask Again") await config.update('confirmDelete', false, vscode.ConfigurationTarget.Global);
+  return choice !== undefined;
+}
+
+async function resolveRun(wb: Workbench, node: RunsNode | string | undefined, title: string): Promise<RunRef | undefined> {
+  if (typeof node === 'string') {
+    const session = wb.allSessions.find((s) => s.model.get(node) !== undefined);
+    if (!session) throw new Error(`no run ${node} in this workspace`);
+    return { session, runId: node };
+  }
   if (node?.type === 'run') return { session: node.session, runId: node.runId };
   const items = wb.allSessions.flatMap((session) => session.model.experiments().flatMap((g) => g.runs.map((run) => ({
     label: run.name,

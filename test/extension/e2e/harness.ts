@@ -2,7 +2,7 @@
 // Chromium. Everything it starts (code-server's process group, the browser) is stopped in
 // close(), which the tests call in a `finally`, whatever failed.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type CodeServer } from '../../../scripts/lib/codeServer';
@@ -10,18 +10,33 @@ import { REPO } from '../../../scripts/lib/paths';
 import { packageExtension } from '../../../scripts/package';
 
 export const RESULTS = path.join(REPO, 'test-results', 'e2e');
-export const SCREENSHOTS = path.join(RESULTS, 'screenshots');
+/** Figures of every e2e file, one section each; kept when a harness clears its folder. */
+export const FIGURES = path.join(RESULTS, 'figures.json');
+
+export interface HarnessOptions {
+  /** Its results folder (screenshots, logs, user data, workspace); cleared first. Default RESULTS. */
+  dir?: string;
+  /** An empty workspace folder instead of the demo project. */
+  emptyWorkspace?: boolean;
+  /** Further VSIX files installed after the extension's (e.g. the in-host tests' companion). */
+  moreVsix?: string[];
+  /** Extra environment for code-server (its extension host inherits it). */
+  env?: NodeJS.ProcessEnv;
+}
 
 export interface Harness {
   page: Page;
   workspace: string;
   userDataDir: string;
+  dir: string;
   server: CodeServer;
   screenshot(name: string): Promise<string>;
   command(title: string): Promise<void>;
   typeInTerminal(line: string): Promise<void>;
   findFrame(selector: string, timeoutMs?: number): Promise<Frame>;
   extensionLog(): string;
+  /** The extension host's own log: which extension activated when, and on which event. */
+  extensionHostLog(): string;
   close(): Promise<void>;
 }
 
@@ -38,17 +53,41 @@ function prepareWorkspace(dir: string, extraFiles: Record<string, string>): void
   git('commit', '-q', '-m', 'demo');
 }
 
-export async function startHarness(settings: Record<string, unknown>, extraFiles: Record<string, string> = {}): Promise<Harness> {
-  rmSync(RESULTS, { recursive: true, force: true });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const vsix = await packageExtension();
+/** The VSIX: packaged once by scripts/test.mjs for all e2e files (MLWB_VSIX), or here when a file runs alone. */
+async function extensionVsix(): Promise<string> {
+  const given = process.env.MLWB_VSIX;
+  return given && existsSync(given) ? given : packageExtension();
+}
+
+/** Merges `values` into figures.json under `section`, with when they were measured. */
+export function recordFigures(section: string, values: Record<string, unknown>): void {
+  let all: Record<string, unknown> = {};
+  try {
+    all = JSON.parse(readFileSync(FIGURES, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // none yet
+  }
+  all[section] = { measuredAt: new Date().toISOString(), ...values };
+  mkdirSync(path.dirname(FIGURES), { recursive: true });
+  writeFileSync(FIGURES, JSON.stringify(all, null, 2));
+}
+
+export async function startHarness(settings: Record<string, unknown>, extraFiles: Record<string, string> = {},
+  options: HarnessOptions = {}): Promise<Harness> {
+  const dir = options.dir ?? RESULTS;
+  for (const entry of existsSync(dir) ? readdirSync(dir) : []) {
+    if (path.join(dir, entry) !== FIGURES) rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
+  mkdirSync(path.join(dir, 'screenshots'), { recursive: true });
+  const vsix = await extensionVsix();
   await ensureCodeServer();
-  const workspace = path.join(RESULTS, 'workspace');
-  const userDataDir = path.join(RESULTS, 'user-data');
-  const extensionsDir = path.join(RESULTS, 'extensions');
-  prepareWorkspace(workspace, extraFiles);
+  const workspace = path.join(dir, 'workspace');
+  const userDataDir = path.join(dir, 'user-data');
+  const extensionsDir = path.join(dir, 'extensions');
+  if (options.emptyWorkspace) mkdirSync(workspace, { recursive: true });
+  else prepareWorkspace(workspace, extraFiles);
   writeUserSettings(userDataDir, settings);
-  await installExtension(vsix, { userDataDir, extensionsDir });
+  for (const file of [vsix, ...(options.moreVsix ?? [])]) await installExtension(file, { userDataDir, extensionsDir });
 
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
@@ -57,19 +96,20 @@ export async function startHarness(settings: Record<string, unknown>, extraFiles
     await server?.stop();
   };
   try {
-    server = await startCodeServer({ userDataDir, extensionsDir, folder: workspace, logFile: openSync(path.join(RESULTS, 'code-server.log'), 'w') });
+    server = await startCodeServer({ userDataDir, extensionsDir, folder: workspace, logFile: openSync(path.join(dir, 'code-server.log'), 'w'), env: options.env });
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    // Clipboard access: activationFigures() copies the Startup Performance editor's text.
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, permissions: ['clipboard-read', 'clipboard-write'] });
     await page.goto(server.folderUrl);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const srv = server;
     return {
-      page, workspace, userDataDir, server: srv, close,
+      page, workspace, userDataDir, dir, server: srv, close,
       async screenshot(name) {
-        const file = path.join(SCREENSHOTS, `${name}.png`);
+        const file = path.join(dir, 'screenshots', `${name}.png`);
         await page.screenshot({ path: file });
         return file;
       },
@@ -117,6 +157,10 @@ export async function startHarness(settings: Record<string, unknown>, extraFiles
       },
       extensionLog() {
         const file = findFile(path.join(userDataDir, 'logs'), 'ML Workbench.log');
+        return file ? readFileSync(file, 'utf8') : '';
+      },
+      extensionHostLog() {
+        const file = findFile(path.join(userDataDir, 'logs'), 'remoteexthost.log');
         return file ? readFileSync(file, 'utf8') : '';
       },
     };

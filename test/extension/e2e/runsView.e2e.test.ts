@@ -1,12 +1,14 @@
 // The packaged extension in a real VS Code (code-server): activity bar → Runs view with its
 // welcome content; `python3 train.py …` typed in the integrated terminal → a run, running then
 // finished; a click → details with params and metrics; no errors in the extension's log.
-// Also measures the activation time VS Code reports and the terminal-to-tree latency.
+// Also measures the activation time VS Code reports (the "startup" condition: the view is opened
+// while built-in extensions still activate) and the terminal-to-tree latency.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { RESULTS, startHarness } from './harness';
+import { activationFigures } from './activation';
+import { recordFigures, RESULTS, startHarness } from './harness';
 
 /** A training-like script that prints one metric a second and notes when it printed it. */
 const PROBE = `"""Latency probe: prints one metric per epoch and records when it printed it."""
@@ -103,16 +105,10 @@ test('ML Workbench in code-server: Runs view, terminal run, details, log', { tim
     });
 
     await t.test('VS Code reports the activation time', async () => {
-      await h.command('Developer: Show Running Extensions');
-      const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'ML Workbench' }).first();
-      await row.waitFor({ timeout: 20_000 });
-      const text = await row.innerText();
-      const ms = /(\d+)\s*ms/.exec(text);
-      figures.activationReport = text.replace(/\s+/g, ' ').trim();
-      figures.activationMs = ms ? Number(ms[1]) : null;
-      t.diagnostic(`running extensions: ${figures.activationReport}`);
-      await h.screenshot('06-running-extensions');
-      assert.ok(ms, `an activation time in: ${text}`);
+      const activation = await activationFigures(h);
+      figures.activation = activation;
+      t.diagnostic(`startup activation: ${JSON.stringify(activation)}`);
+      assert.ok(activation.totalMs !== null, `an activation time in: ${activation.report}`);
     });
 
     await t.test("the extension's log has no errors", async () => {
@@ -128,7 +124,7 @@ test('ML Workbench in code-server: Runs view, terminal run, details, log', { tim
     await h.screenshot('failure').catch(() => undefined);
     throw err;
   } finally {
-    writeFileSync(path.join(RESULTS, 'figures.json'), JSON.stringify(figures, null, 2));
+    recordFigures('startup', figures);
     await h.close();
   }
 });
