@@ -3,7 +3,6 @@
 // tests may pass a run id instead.
 import * as vscode from 'vscode';
 import type { FolderSession } from './folderSession';
-import { RunDetailsPanel } from './runDetails/runDetailsPanel';
 import type { RunsNode } from './runsTree';
 import { reportError } from './util/errors';
 import type { Workbench } from './workbench';
@@ -30,6 +29,8 @@ export function registerCommands(wb: Workbench): vscode.Disposable[] {
 
   register('mlwb.openRun', async (node?: RunsNode | string) => {
     const ref = await resolveRun(wb, node, 'Open which run?');
+    // Loaded on first use: it (and node:crypto, for the CSP nonce) stays off the activation path.
+    const { RunDetailsPanel } = await import('./runDetails/runDetailsPanel');
     if (ref) RunDetailsPanel.show(wb.context.extensionUri, ref.session, ref.runId, () => wb.keyMetricSetting());
   });
 
