@@ -138,6 +138,21 @@ describe('MLflow tracking REST API', () => {
     assert.equal((await get(`metrics/get-history?run_id=${id}&metric_key=loss&page_token=zzz`)).body.error_code, 'INVALID_PARAMETER_VALUE');
   });
 
+  it('get-history writes steps and timestamps exactly, whatever their size', async () => {
+    const id = (await newRun()).info.run_id;
+    const points = [
+      { step: 0, timestamp: 1_700_000_000_001 },
+      { step: 2 ** 31 - 1, timestamp: 1_700_000_123_456 },
+      { step: 2 ** 31, timestamp: 1 },
+      { step: -5, timestamp: 999_999 },
+      { step: Number.MAX_SAFE_INTEGER, timestamp: 1_000_000 },
+    ];
+    const metrics = points.map((p, i) => ({ key: 'edge', value: i + 0.5, ...p }));
+    assert.equal((await post('runs/log-batch', { run_id: id, metrics })).status, 200);
+    const history = await get(`metrics/get-history?run_id=${id}&metric_key=edge`);
+    assert.deepEqual(history.body.metrics, metrics);
+  });
+
   it('runs/search: filters on metrics, params, tags and attributes, order_by, paging', async () => {
     const exp = (await post('experiments/create', { name: 'search' })).body.experiment_id as string;
     const ids: string[] = [];

@@ -89,6 +89,20 @@ export async function logBatch(r: RouteRequest) {
  * form); with it, pages are read straight from the chunks, offset carried in the page token.
  * The response is written by hand: it can hold millions of points.
  */
+/**
+ * An integer-valued double as text, through small integers (V8's fast, cached path) instead of
+ * double formatting: a millisecond timestamp is written as its millions and a 6-digit rest.
+ */
+function integerText(x: number): string {
+  if (x === (x | 0)) return '' + (x | 0);
+  if (x > 0 && Number.isSafeInteger(x)) {
+    const high = Math.floor(x / 1e6);
+    const low = x - high * 1e6;
+    return '' + high + ('' + low).padStart(6, '0');
+  }
+  return '' + x;
+}
+
 /** Points formatted per Buffer when writing a history. */
 const HISTORY_CHUNK = 1024;
 
@@ -114,7 +128,7 @@ export async function getMetricHistory(r: RouteRequest) {
       for (let i = start; i < end; i++) {
         const v = page.values[i];
         const value = Number.isFinite(v) ? v : Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
-        points[i - start] = prefix + value + ',"timestamp":' + page.timestamps[i] + ',"step":' + page.steps[i] + '}';
+        points[i - start] = prefix + value + ',"timestamp":' + integerText(page.timestamps[i]) + ',"step":' + integerText(page.steps[i]) + '}';
       }
       parts.push(Buffer.from((start ? ',' : '') + points.join(',')));
     }
