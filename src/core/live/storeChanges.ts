@@ -17,36 +17,50 @@ export type StoreChange =
   | { kind: 'external' };
 
 /** Store methods that write one run; their first argument is the run id. */
-const RUN_WRITES = new Set(['finishRun', 'renameRun', 'setNotes', 'logParams', 'setTags', 'deleteTag', 'logMetrics',
+const RUN_WRITES = new Set(['finishRun', 'updateRun', 'renameRun', 'setNotes', 'logParams', 'setTags', 'deleteTag', 'logMetrics',
   'setGit', 'setEnv', 'addDataset', 'addArtifact', 'setLog']);
+/** MetricStore methods that write one run's series (the endpoint's batch path calls them directly). */
+const METRIC_WRITES = new Set(['append', 'appendSeries']);
+
+/**
+ * Wraps `target` so that calling one of `writes` reports the run named by its first argument.
+ * The call runs on `target` itself: a write made of other writes (logMetrics → append →
+ * appendSeries) is reported once.
+ */
+function reportingRunWrites<T extends object>(target: T, writes: ReadonlySet<string>, onChange: (change: StoreChange) => void): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      const value = Reflect.get(t, prop, t) as unknown;
+      if (typeof prop !== 'string' || typeof value !== 'function' || !writes.has(prop)) return value;
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown).apply(t, args);
+        if (typeof args[0] === 'string') onChange({ kind: 'run', runId: args[0] });
+        return result;
+      };
+    },
+  });
+}
 
 /** A Store that reports its own writes; give it to everything in this process that writes. */
 export function observeStore(store: Store, onChange: (change: StoreChange) => void): Store {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof prop !== 'string' || typeof value !== 'function') return value;
+  const metrics = reportingRunWrites(store.metrics, METRIC_WRITES, onChange);
+  return new Proxy(reportingRunWrites(store, RUN_WRITES, onChange), {
+    get(target, prop) {
+      if (prop === 'metrics') return metrics;
       if (prop === 'createRun') {
-        return (...args: unknown[]) => {
-          const id = (value as (...a: unknown[]) => string).apply(receiver, args);
+        return (...args: Parameters<Store['createRun']>) => {
+          const id = store.createRun(...args);
           onChange({ kind: 'run', runId: id });
           return id;
         };
       }
       if (prop === 'deleteRuns') {
         return (ids: readonly string[]) => {
-          (value as (ids: readonly string[]) => void).call(receiver, ids);
+          store.deleteRuns(ids);
           onChange({ kind: 'deleted', runIds: [...ids] });
         };
       }
-      if (RUN_WRITES.has(prop)) {
-        return (...args: unknown[]) => {
-          const result = (value as (...a: unknown[]) => unknown).apply(receiver, args);
-          if (typeof args[0] === 'string') onChange({ kind: 'run', runId: args[0] });
-          return result;
-        };
-      }
-      return value;
+      return Reflect.get(target, prop) as unknown;
     },
   });
 }

@@ -26,6 +26,14 @@ interface RunRow {
 const RUN_COLUMNS = `r.id, r.name, e.name AS experiment, r.status, r.source, r.command, r.cwd,
   r.start_time, r.end_time, r.exit_code, r.notes`;
 
+export interface RunUpdate {
+  status?: RunStatus;
+  endTime?: number;
+  userId?: string;
+  /** MLflow's soft delete: deleted runs are not listed, and can be restored. */
+  lifecycleStage?: 'active' | 'deleted';
+}
+
 export interface OpenStoreOptions {
   /** The store folder itself (`…/.mlwb`); overrides the search from `cwd`. */
   storeDir?: string;
@@ -50,6 +58,10 @@ export class Store {
       runsByPrefix: db.prepare<[string], { id: string }>("SELECT id FROM runs WHERE id LIKE ? || '%' ESCAPE '\\' LIMIT 2"),
       finish: db.prepare('UPDATE runs SET status = ?, end_time = ?, exit_code = ? WHERE id = ?'),
       rename: db.prepare('UPDATE runs SET name = ? WHERE id = ?'),
+      setStatus: db.prepare('UPDATE runs SET status = ? WHERE id = ?'),
+      setEndTime: db.prepare('UPDATE runs SET end_time = ? WHERE id = ?'),
+      setUser: db.prepare('UPDATE runs SET user_id = ? WHERE id = ?'),
+      setLifecycle: db.prepare('UPDATE runs SET lifecycle_stage = ? WHERE id = ?'),
       setNotes: db.prepare('UPDATE runs SET notes = ? WHERE id = ?'),
       upsertParam: db.prepare(`INSERT INTO params (run_id, key, value, type) VALUES (?, ?, ?, ?)
         ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, type = excluded.type`),
@@ -123,6 +135,16 @@ export class Store {
 
   finishRun(id: string, status: RunStatus, exitCode: number | null = null, endTime = Date.now()): void {
     this.stmts.finish.run(status, endTime, exitCode, id);
+  }
+
+  /** Sets run fields that MLflow clients change one at a time (`runs/update`, delete, restore). */
+  updateRun(id: string, fields: RunUpdate): void {
+    this.transaction(() => {
+      if (fields.status !== undefined) this.stmts.setStatus.run(fields.status, id);
+      if (fields.endTime !== undefined) this.stmts.setEndTime.run(fields.endTime, id);
+      if (fields.userId !== undefined) this.stmts.setUser.run(fields.userId, id);
+      if (fields.lifecycleStage !== undefined) this.stmts.setLifecycle.run(fields.lifecycleStage, id);
+    });
   }
 
   renameRun(id: string, name: string): void {

@@ -25,6 +25,12 @@ test('own writes are reported per run; other connections are noticed through dat
   store.finishRun(id, 'finished', 0);
   assert.deepEqual(changes, [{ kind: 'run', runId: id }, { kind: 'run', runId: id }, { kind: 'run', runId: id }]);
 
+  // The endpoint's batch path appends series directly; MLflow's runs/update changes run fields.
+  changes.length = 0;
+  store.transaction(() => store.metrics.appendSeries(id, 'loss', { steps: [2], timestamps: [Date.now()], values: [0.1] }));
+  store.updateRun(id, { lifecycleStage: 'deleted' });
+  assert.deepEqual(changes, [{ kind: 'run', runId: id }, { kind: 'run', runId: id }]);
+
   let external = 0;
   const watcher = watchExternalWrites(raw, () => external++, 60_000);
   assert.equal(watcher.check(), false, 'own writes are not external');

@@ -45,10 +45,6 @@ export class MlflowData {
       setExpTag: db.prepare('INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)'),
       run: db.prepare<[string], RunRow>(`${RUN} WHERE id = ?`),
       runsOf: db.prepare<[number], RunRow>(`${RUN} WHERE experiment_id = ?`),
-      setUser: db.prepare('UPDATE runs SET user_id = ? WHERE id = ?'),
-      setLifecycle: db.prepare('UPDATE runs SET lifecycle_stage = ? WHERE id = ?'),
-      setStatus: db.prepare('UPDATE runs SET status = ? WHERE id = ?'),
-      setEnd: db.prepare('UPDATE runs SET end_time = ? WHERE id = ?'),
       params: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM params WHERE run_id = ? ORDER BY key'),
       param: db.prepare<[string, string], { value: string }>('SELECT value FROM params WHERE run_id = ? AND key = ?'),
       tags: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM tags WHERE run_id = ? ORDER BY key'),
@@ -103,18 +99,18 @@ export class MlflowData {
     return this.s.runsOf.all(experimentId);
   }
 
+  // Run writes go through the Store, so whoever observes the store hears of them.
   setUser(runId: string, user: string): void {
-    this.s.setUser.run(user, runId);
+    this.store.updateRun(runId, { userId: user });
   }
 
   setLifecycle(runId: string, stage: 'active' | 'deleted'): void {
-    this.s.setLifecycle.run(stage, runId);
+    this.store.updateRun(runId, { lifecycleStage: stage });
   }
 
   /** MLflow's UpdateRun: status and end time as given, leaving the exit code `mlwb run` may record alone. */
   updateStatus(runId: string, status: RunStatus | undefined, endTime: number | undefined): void {
-    if (status !== undefined) this.s.setStatus.run(status, runId);
-    if (endTime !== undefined) this.s.setEnd.run(endTime, runId);
+    this.store.updateRun(runId, { status, endTime });
   }
 
   params(runId: string): { key: string; value: string }[] {
