@@ -8,6 +8,7 @@ import { removeEndpointFile, writeEndpointFile } from './endpointFile';
 import { familyOf, HttpError, sendError, sendJson } from './httpError';
 import { MLFLOW_ROUTES } from './mlflow/routes';
 import { NATIVE_ROUTES } from './native';
+import { HistoryFormatter } from './mlflow/historyFormatter';
 import { OutputIngest } from './output';
 import { matchRoute, RESPONDED, type EndpointContext } from './route';
 import { checkHost, checkJsonContentType, checkToken, newToken } from './security';
@@ -44,6 +45,7 @@ export async function startEndpoint(store: Store, options: EndpointOptions = {})
     store,
     artifacts: new ArtifactFiles(store.dir),
     output: new OutputIngest(options.metricPatterns),
+    history: new HistoryFormatter(),
     limits: { jsonBytes: options.limits?.jsonBytes ?? DEFAULT_JSON_LIMIT, artifactBytes: options.limits?.artifactBytes ?? DEFAULT_ARTIFACT_LIMIT },
     log,
   };
@@ -113,7 +115,7 @@ export async function startEndpoint(store: Store, options: EndpointOptions = {})
       const force = setTimeout(() => server.closeAllConnections(), 2000);
       server.close(() => {
         clearTimeout(force);
-        resolve();
+        void ctx.history.close().then(resolve);
       });
       server.closeIdleConnections();
     })),

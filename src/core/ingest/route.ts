@@ -1,6 +1,7 @@
 import type * as http from 'node:http';
 import type { Store } from '../store/store';
 import type { ArtifactFiles } from './artifactStore';
+import type { HistoryFormatter } from './mlflow/historyFormatter';
 import type { OutputIngest } from './output';
 
 /** What the endpoint shares with every handler. */
@@ -8,6 +9,8 @@ export interface EndpointContext {
   store: Store;
   artifacts: ArtifactFiles;
   output: OutputIngest;
+  /** Formats long metric histories off the endpoint's thread. */
+  history: HistoryFormatter;
   limits: { jsonBytes: number; artifactBytes: number };
   log: (msg: string) => void;
 }

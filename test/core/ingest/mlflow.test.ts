@@ -153,6 +153,19 @@ describe('MLflow tracking REST API', () => {
     assert.deepEqual(history.body.metrics, metrics);
   });
 
+  it('get-history of a long series (formatted in worker threads) is exact and in order', async () => {
+    const id = (await newRun()).info.run_id;
+    const n = 45_001;
+    const steps = Float64Array.from({ length: n }, (_, i) => i * 3);
+    const timestamps = Float64Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i);
+    const values = Float64Array.from({ length: n }, (_, i) => (i % 1000 === 7 ? NaN : Math.sin(i) / 7));
+    store.transaction(() => store.metrics.appendSeries(id, 'long', { steps, timestamps, values }));
+    const history = await get(`metrics/get-history?run_id=${id}&metric_key=long`);
+    const got = history.body.metrics as { key: string; value: number | string; timestamp: number; step: number }[];
+    assert.equal(got.length, n);
+    got.forEach((p, i) => assert.deepEqual(p, { key: 'long', value: Number.isNaN(values[i]) ? 'NaN' : values[i], timestamp: timestamps[i], step: steps[i] }));
+  });
+
   it('runs/search: filters on metrics, params, tags and attributes, order_by, paging', async () => {
     const exp = (await post('experiments/create', { name: 'search' })).body.experiment_id as string;
     const ids: string[] = [];

@@ -89,23 +89,6 @@ export async function logBatch(r: RouteRequest) {
  * form); with it, pages are read straight from the chunks, offset carried in the page token.
  * The response is written by hand: it can hold millions of points.
  */
-/**
- * An integer-valued double as text, through small integers (V8's fast, cached path) instead of
- * double formatting: a millisecond timestamp is written as its millions and a 6-digit rest.
- */
-function integerText(x: number): string {
-  if (x === (x | 0)) return '' + (x | 0);
-  if (x > 0 && Number.isSafeInteger(x)) {
-    const high = Math.floor(x / 1e6);
-    const low = x - high * 1e6;
-    return '' + high + ('' + low).padStart(6, '0');
-  }
-  return '' + x;
-}
-
-/** Points formatted per Buffer when writing a history. */
-const HISTORY_CHUNK = 1024;
-
 export async function getMetricHistory(r: RouteRequest) {
   const args = await Args.of(r);
   const data = mlflowData(r.ctx.store);
@@ -116,26 +99,9 @@ export async function getMetricHistory(r: RouteRequest) {
   const offset = decodePageToken(args.str('page_token'));
   const page = r.ctx.store.readMetric(run.id, key, offset, maxResults ?? Number.MAX_SAFE_INTEGER);
   const total = r.ctx.store.metrics.summariesOf(run.id)[key]?.count ?? 0;
-  // Built a chunk at a time straight into Buffers: one multi-megabyte string (and its
-  // flattening) costs more in garbage collection than the formatting itself.
-  const parts: Buffer[] = [Buffer.from('{"metrics":[')];
-  if (page) {
-    const prefix = `{"key":${JSON.stringify(key)},"value":`;
-    const points = new Array<string>(HISTORY_CHUNK);
-    for (let start = 0; start < page.values.length; start += HISTORY_CHUNK) {
-      const end = Math.min(page.values.length, start + HISTORY_CHUNK);
-      points.length = end - start;
-      for (let i = start; i < end; i++) {
-        const v = page.values[i];
-        const value = Number.isFinite(v) ? v : Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
-        points[i - start] = prefix + value + ',"timestamp":' + integerText(page.timestamps[i]) + ',"step":' + integerText(page.steps[i]) + '}';
-      }
-      parts.push(Buffer.from((start ? ',' : '') + points.join(',')));
-    }
-  }
+  const items = page ? await r.ctx.history.format(key, page) : [];
   const next = page && maxResults !== undefined && offset + page.values.length < total ? `,"next_page_token":${JSON.stringify(encodePageToken(offset + page.values.length))}` : '';
-  parts.push(Buffer.from(`]${next}}`));
-  const body = Buffer.concat(parts);
+  const body = Buffer.concat([Buffer.from('{"metrics":['), ...items, Buffer.from(`]${next}}`)]);
   r.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
   r.res.end(body);
   return RESPONDED;
