@@ -31,6 +31,8 @@ export interface RunRecorderOptions {
 export type OutputStream = 'stdout' | 'stderr';
 
 const FLUSH_INTERVAL_MS = 200;
+/** How long new metrics wait for more of the same burst before they are written. */
+const METRIC_LATENCY_MS = 25;
 const FLUSH_POINTS = 1000;
 const LOG_FLUSH_INTERVAL_MS = 2000;
 /** How long finishing waits for git, environment and data capture still under way. */
@@ -51,6 +53,7 @@ export class RunRecorder {
   private readonly captures: Promise<void>[] = [];
   private readonly timer: NodeJS.Timeout;
   private lastLogFlush = Date.now();
+  private soon: NodeJS.Timeout | undefined;
   private logsChanged = false;
   /** Set when the run has ended: late background results are dropped, not written. */
   private closed = false;
@@ -67,15 +70,17 @@ export class RunRecorder {
     // Both streams are read: Python's logging module and many progress reporters write to stderr.
     this.parsers = { stdout: new OutputMetricParser({ patterns }), stderr: new OutputMetricParser({ patterns }) };
     this.decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
-    this.timer = setInterval(() => {
-      try {
-        this.flush(false);
-      } catch (err) {
-        // A store busy for longer than its timeout: the points stay pending for the next try.
-        this.onNote(`could not write to the store yet: ${(err as Error).message}`);
-      }
-    }, FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => this.tryFlush(), FLUSH_INTERVAL_MS);
     this.timer.unref();
+  }
+
+  private tryFlush(): void {
+    try {
+      this.flush(false);
+    } catch (err) {
+      // A store busy for longer than its timeout: the points stay pending for the next try.
+      this.onNote(`could not write to the store yet: ${(err as Error).message}`);
+    }
   }
 
   /** Creates the run and starts capturing git, environment and data; returns without waiting for them. */
@@ -110,6 +115,12 @@ export class RunRecorder {
     if (points.length) {
       this.pending.push(...points);
       if (this.pending.length >= FLUSH_POINTS) this.flush(false);
+      // New metrics are written a moment after they appear, not at the next tick: what is
+      // printed in a burst still goes in one transaction, and the Runs view shows it at once.
+      else this.soon ??= setTimeout(() => {
+        this.soon = undefined;
+        this.tryFlush();
+      }, METRIC_LATENCY_MS);
     }
   }
 
@@ -118,6 +129,7 @@ export class RunRecorder {
     if (this.closed) return;
     const endTime = Date.now();
     clearInterval(this.timer);
+    clearTimeout(this.soon);
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.decoders[stream].end();
       this.pending.push(...this.parsers[stream].push(rest), ...this.parsers[stream].end());
