@@ -47,6 +47,9 @@ test('ML Workbench in code-server: Runs view, terminal run, details, log', { tim
       await h.command('Terminal: Create New Terminal');
       // Keys typed before bash shows its prompt are lost: wait for the prompt (shell integration is injected by then).
       await page.locator('.terminal-wrapper .xterm-rows', { hasText: /workspace[#$]/ }).first().waitFor({ timeout: 30_000 });
+      // Shell integration comes up just after the first prompt; a command typed before it gives
+      // VS Code no execution events to track. Its gutter decoration says it is there.
+      await page.locator('.terminal-wrapper .terminal-command-decoration').first().waitFor({ state: 'attached', timeout: 30_000 });
       await h.typeInTerminal('python3 train.py --lr 0.05 --epochs 15');
       const running = view.locator('.monaco-list-row[aria-label*=", running,"]');
       await running.first().waitFor({ timeout: 20_000 });
