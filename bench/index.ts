@@ -1,40 +1,51 @@
-// `npm run bench`: every figure the issues ask for, each next to a baseline measured in this run.
-import { benchStore } from './store';
+// `npm run bench [-- GROUP…]`: every figure the issues ask for, each next to a baseline measured
+// in the same run. Each group runs in a process of its own, so no figure pays for the garbage
+// another group left behind (the store group allocates a million points before it ends).
+import { spawnSync } from 'node:child_process';
+import { benchEndpoint } from './endpoint';
 import { type Figure, meetsTarget } from './figures';
+import { benchPythonClient } from './pythonClient';
+import { benchStore } from './store';
 
-type Bench = () => Promise<Figure[]>;
+const GROUPS: Record<string, () => Promise<Figure[]>> = {
+  store: benchStore,
+  endpoint: benchEndpoint,
+  python: benchPythonClient,
+};
+const GROUP_ENV = 'MLWB_BENCH_GROUP';
 
-/** Benches of areas that may not exist in every checkout load lazily by file name. */
-async function optional(file: string, exportName: string): Promise<Bench | undefined> {
-  try {
-    const mod = (await import(file)) as Record<string, Bench>;
-    return mod[exportName];
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
+/** Runs one group in a child process and returns its figures. */
+function runGroup(name: string): Figure[] {
+  process.stderr.write(`bench: ${name}…\n`);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', __filename], {
+    env: { ...process.env, [GROUP_ENV]: name },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`bench group ${name} failed (exit ${child.status})`);
+  return JSON.parse(child.stdout) as Figure[];
 }
 
-async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  const benches: [string, Bench | undefined][] = [
-    ['store', benchStore],
-    ['endpoint', await optional('./endpoint', 'benchEndpoint')],
-    ['python client', await optional('./pythonClient', 'benchPythonClient')],
-  ];
-  const rows: string[][] = [];
-  for (const [name, bench] of benches) {
-    if (!bench || (only.length && !only.some((o) => name.includes(o)))) continue;
-    process.stderr.write(`bench: ${name}…\n`);
-    for (const f of await bench()) {
-      rows.push([f.name, `${f.value.toLocaleString('en-US')} ${f.unit}`,
-        f.baseline ? `${f.baseline.value.toLocaleString('en-US')} ${f.unit} (${f.baseline.name})` : '',
-        f.target ?? '', meetsTarget(f.value, f.target)]);
-    }
-  }
+function printTable(figures: Figure[]): void {
+  const rows = figures.map((f) => [f.name, `${f.value.toLocaleString('en-US')} ${f.unit}`,
+    f.baseline ? `${f.baseline.value.toLocaleString('en-US')} ${f.unit} (${f.baseline.name})` : '',
+    f.target ?? '', meetsTarget(f.value, f.target)]);
   const header = ['figure', 'mlwb', 'baseline (same run)', 'target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+}
+
+async function main(): Promise<void> {
+  const group = process.env[GROUP_ENV];
+  if (group) {
+    process.stdout.write(JSON.stringify(await GROUPS[group]()));
+    return;
+  }
+  const only = process.argv.slice(2);
+  const unknown = only.filter((o) => !(o in GROUPS));
+  if (unknown.length) throw new Error(`unknown bench group ${unknown.join(', ')}: one of ${Object.keys(GROUPS).join(', ')}`);
+  printTable((only.length ? only : Object.keys(GROUPS)).flatMap(runGroup));
 }
 
 main().catch((err) => {
