@@ -74,6 +74,10 @@ export class Store {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       git: db.prepare<[string], { commit_sha: string | null; branch: string | null; remote: string | null; dirty: number | null;
         diff: string | null; diff_bytes: number | null; diff_truncated: number | null; note: string | null }>('SELECT * FROM git_info WHERE run_id = ?'),
+      // What a run record shows of git: everything but the diff, which can be megabytes.
+      gitSummary: db.prepare<[string], { commit_sha: string | null; branch: string | null; remote: string | null; dirty: number | null;
+        diff_bytes: number | null; diff_truncated: number | null; note: string | null }>(
+        'SELECT commit_sha, branch, remote, dirty, diff_bytes, diff_truncated, note FROM git_info WHERE run_id = ?'),
       upsertEnv: db.prepare('INSERT OR REPLACE INTO environments (run_id, info) VALUES (?, ?)'),
       env: db.prepare<[string], { info: string }>('SELECT info FROM environments WHERE run_id = ?'),
       upsertDataset: db.prepare('INSERT OR REPLACE INTO datasets (run_id, path, sha256, bytes, rows) VALUES (?, ?, ?, ?, ?)'),
@@ -274,7 +278,7 @@ export class Store {
     for (const p of this.stmts.params.all(row.id)) params[p.key] = decodeParam(p.value, p.type);
     const tags: Record<string, string> = {};
     for (const t of this.stmts.tags.all(row.id)) tags[t.key] = t.value;
-    const gitRow = this.getGit(row.id);
+    const gitRow = this.stmts.gitSummary.get(row.id);
     const env = this.stmts.env.get(row.id);
     return {
       id: row.id,
@@ -291,9 +295,9 @@ export class Store {
       params,
       metrics: this.metrics.summariesOf(row.id),
       tags,
-      git: gitRow?.git
-        ? { commit: gitRow.git.commit, branch: gitRow.git.branch, dirty: gitRow.git.dirty, remote: gitRow.git.remote,
-            diffBytes: gitRow.git.diffBytes, diffTruncated: gitRow.git.diffTruncated }
+      git: gitRow?.commit_sha
+        ? { commit: gitRow.commit_sha, branch: gitRow.branch, dirty: gitRow.dirty === 1, remote: gitRow.remote,
+            diffBytes: gitRow.diff_bytes ?? 0, diffTruncated: gitRow.diff_truncated === 1 }
         : null,
       gitNote: gitRow?.note ?? null,
       env: env ? (JSON.parse(env.info) as EnvInfo) : null,
