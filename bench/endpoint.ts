@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEndpoint } from '../src/core/ingest/endpoint';
 import { Store } from '../src/core/store/store';
-import type { Figure } from './figures';
+import { directWriteRate, type Figure } from './figures';
 import { fetchRaw, startRowPerPointHistory } from './historyBaseline';
 
 /**
@@ -37,21 +37,7 @@ export async function benchEndpoint(): Promise<Figure[]> {
     }
 
     // Direct: the same points, same chunked store, no HTTP or JSON.
-    const direct = store.createRun({ experiment: 'bench', source: 'cli' });
-    const steps = new Float64Array(BATCH);
-    const timestamps = new Float64Array(BATCH);
-    const values = new Float64Array(BATCH);
-    const t = performance.now();
-    for (let b = 0; b < BATCHES; b++) {
-      for (let i = 0; i < BATCH; i++) {
-        const step = b * BATCH + i;
-        steps[i] = step;
-        timestamps[i] = 1_700_000_000_000 + step;
-        values[i] = 1 / (step + 1);
-      }
-      store.transaction(() => store.metrics.appendSeries(direct, 'loss', { steps, timestamps, values }));
-    }
-    const directRate = (BATCH * BATCHES) / ((performance.now() - t) / 1000);
+    const directRate = directWriteRate(store, BATCH * BATCHES, BATCH);
 
     const sendAll = async (bodies: string[]): Promise<number> => {
       const created = await (await fetch(`${endpoint.url}/api/mlwb/v1/runs`, {

@@ -1,3 +1,5 @@
+import type { Store } from '../src/core/store/store';
+
 /** One measured figure, printed next to the baseline measured in the same run. */
 export interface Figure {
   name: string;
@@ -30,4 +32,26 @@ export function meetsTarget(value: number, target: string | undefined): string {
   const [op, bound] = target.split(/\s+/);
   const ok = op === '>=' ? value >= Number(bound) : value <= Number(bound);
   return ok ? 'ok' : 'MISSED';
+}
+
+/**
+ * The ceiling for anything that ingests metrics: `points` points of one series written straight
+ * into the chunked store in batches of `batch`, with no HTTP or JSON. Points/s.
+ */
+export function directWriteRate(store: Store, points: number, batch: number): number {
+  const id = store.createRun({ experiment: 'bench', source: 'cli' });
+  const steps = new Float64Array(batch);
+  const timestamps = new Float64Array(batch);
+  const values = new Float64Array(batch);
+  const start = performance.now();
+  for (let b = 0; b < points / batch; b++) {
+    for (let i = 0; i < batch; i++) {
+      const step = b * batch + i;
+      steps[i] = step;
+      timestamps[i] = 1_700_000_000_000 + step;
+      values[i] = 1 / (step + 1);
+    }
+    store.transaction(() => store.metrics.appendSeries(id, 'loss', { steps, timestamps, values }));
+  }
+  return points / ((performance.now() - start) / 1000);
 }

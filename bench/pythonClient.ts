@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEndpoint } from '../src/core/ingest/endpoint';
 import { Store } from '../src/core/store/store';
-import type { Figure } from './figures';
+import { directWriteRate, type Figure } from './figures';
 
 /**
  * Python client figures: points/s from a Python process through `mlwb.log_metric` (and
@@ -37,26 +37,6 @@ function runPython(env: NodeJS.ProcessEnv, cwd: string): Promise<{ logMetric: Lo
   });
 }
 
-/** The store's own write rate for the same points in the client's batch size (50k), no HTTP or JSON. */
-function directWriteRate(store: Store): number {
-  const BATCH = 50_000;
-  const id = store.createRun({ experiment: 'bench', source: 'cli' });
-  const steps = new Float64Array(BATCH);
-  const timestamps = new Float64Array(BATCH);
-  const values = new Float64Array(BATCH);
-  const start = performance.now();
-  for (let b = 0; b < POINTS / BATCH; b++) {
-    for (let i = 0; i < BATCH; i++) {
-      const step = b * BATCH + i;
-      steps[i] = step;
-      timestamps[i] = 1_700_000_000_000 + step;
-      values[i] = 1 / (step + 1);
-    }
-    store.transaction(() => store.metrics.appendSeries(id, 'loss', { steps, timestamps, values }));
-  }
-  return POINTS / ((performance.now() - start) / 1000);
-}
-
 export async function benchPythonClient(): Promise<Figure[]> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-python-'));
   const store = Store.open({ storeDir: path.join(root, '.mlwb'), cwd: root, create: true });
@@ -71,7 +51,7 @@ export async function benchPythonClient(): Promise<Figure[]> {
       const stored = Object.values(store.getRun(load.run)?.metrics ?? {}).reduce((n, m) => n + m.count, 0);
       if (load.spooled || stored !== load.points) throw new Error(`run ${load.run}: ${stored} of ${load.points} points stored (spooled: ${load.spooled})`);
     }
-    const baseline = { name: 'store appendSeries direct, 50k batches', value: Math.round(directWriteRate(store)) };
+    const baseline = { name: 'store appendSeries direct, 50k batches', value: Math.round(directWriteRate(store, POINTS, 50_000)) };
     return [
       { name: 'Python client end to end, batched (log_series, 10k a call)', value: Math.round(result.logSeries.pointsPerS), unit: 'points/s', baseline, target: '>= 1000000' },
       // One Python call per point is bounded by the interpreter (~3 µs a call here), not by mlwb.
