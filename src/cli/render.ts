@@ -1,14 +1,11 @@
 import type { RunDiff } from '../core/compare/runDiff';
 import type { RunRecord } from '../core/store/types';
-import { formatDuration, formatNumber, formatTable } from './format';
+import { formatDuration, keyMetric, runDurationMs } from '../core/live/runSummary';
+import { formatNumber, formatTable } from './format';
 
-export function runDurationMs(run: RunRecord, now = Date.now()): number {
-  return (run.endTime ? Date.parse(run.endTime) : now) - Date.parse(run.startTime);
-}
-
-function keyMetric(run: RunRecord): string {
-  const [key] = Object.keys(run.metrics);
-  return key ? `${key}=${formatNumber(run.metrics[key].last)}` : '';
+function keyMetricText(run: RunRecord): string {
+  const metric = keyMetric(run.metrics);
+  return metric ? `${metric.key}=${formatNumber(metric.value)}` : '';
 }
 
 export function renderRunList(runs: RunRecord[]): string {
@@ -22,7 +19,7 @@ export function renderRunList(runs: RunRecord[]): string {
       r.status === 'failed' && r.exitCode !== null ? `failed(${r.exitCode})` : r.status,
       r.startTime.replace('T', ' ').slice(0, 19),
       formatDuration(runDurationMs(r)),
-      keyMetric(r),
+      keyMetricText(r),
     ]),
   );
 }

@@ -6,7 +6,7 @@ import { MlwbError } from '../../core/errors';
 import { startEndpoint } from '../../core/ingest/endpoint';
 import type { Store } from '../../core/store/store';
 import { type CliContext, type Command, withStore } from '../context';
-import { formatDuration } from '../format';
+import { formatDuration } from '../../core/live/runSummary';
 
 export interface TrackOptions {
   command: string[];
