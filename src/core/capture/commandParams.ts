@@ -10,12 +10,17 @@ export interface CommandParts {
 }
 
 const PYTHON = /^python[\d.]*(\.exe)?$/i;
+
+/** `python`, `python3`, `/usr/bin/python3.11`, `python.exe`: a Python interpreter by its name. */
+export function isPythonProgram(program: string): boolean {
+  return PYTHON.test(path.basename(program));
+}
 /** Python options that consume the next argument (`-W ignore`, `-X dev`). */
 const PYTHON_OPTIONS_WITH_VALUE = new Set(['-W', '-X', '--check-hash-based-pycs']);
 
 export function splitCommand(command: readonly string[]): CommandParts {
   const [program = '', ...rest] = command;
-  if (PYTHON.test(path.basename(program))) {
+  if (isPythonProgram(program)) {
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i];
       if (a === '-m') return { script: rest[i + 1] ?? null, scriptArgs: rest.slice(i + 2) };

@@ -3,6 +3,7 @@ import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EnvInfo, GpuInfo, PythonInfo } from '../store/types';
+import { isPythonProgram } from './commandParams';
 import { selectEnvVars } from './secrets';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -61,7 +62,7 @@ export async function pythonForCommand(command: string[], cwd: string, env: Node
   if (args.length && path.basename(args[0]) === 'env') args = args.slice(1).filter((a) => !a.includes('=') && !a.startsWith('-'));
   const [program] = args;
   if (!program) return null;
-  if (isPythonName(program)) return resolveOnPath(program, cwd, env);
+  if (isPythonProgram(program)) return resolveOnPath(program, cwd, env);
   let head: string;
   try {
     const handle = await fs.open(path.resolve(cwd, program), 'r');
@@ -78,11 +79,7 @@ export async function pythonForCommand(command: string[], cwd: string, env: Node
   const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(head);
   if (!shebang) return null;
   const target = path.basename(shebang[1]) === 'env' ? shebang[2] : shebang[1];
-  return target && isPythonName(target) ? resolveOnPath(target, cwd, env) : null;
-}
-
-function isPythonName(program: string): boolean {
-  return /^python(\d+(\.\d+)?)?(\.exe)?$/.test(path.basename(program));
+  return target && isPythonProgram(target) ? resolveOnPath(target, cwd, env) : null;
 }
 
 async function resolveOnPath(program: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string | null> {

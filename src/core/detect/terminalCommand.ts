@@ -1,7 +1,7 @@
 // Whether a command typed in a terminal is a training run to track, and its argv.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { splitCommand } from '../capture/commandParams';
+import { isPythonProgram, splitCommand } from '../capture/commandParams';
 import { parseSimpleCommand } from './shellWords';
 import { classifyScript, matchesAnyGlob } from './trainingScript';
 
@@ -16,7 +16,6 @@ export type TerminalDecision =
   | { track: true; command: string[]; script: string; reason: string }
   | { track: false; reason: string };
 
-const PYTHON = /^python[\d.]*$/;
 /** Reading more than this to classify a script would stall the terminal's start event. */
 const MAX_SCRIPT_BYTES = 1024 * 1024;
 
@@ -26,7 +25,7 @@ export async function decideTerminalCommand(
   const parsed = parseSimpleCommand(commandLine.trim());
   if (!parsed) return { track: false, reason: 'not a simple command' };
   const { words } = parsed;
-  if (!PYTHON.test(path.basename(words[0]))) return { track: false, reason: 'not a Python command' };
+  if (!isPythonProgram(words[0])) return { track: false, reason: 'not a Python command' };
   const { script } = splitCommand(words);
   if (!script || !script.endsWith('.py')) return { track: false, reason: 'no script file (python -m / -c / REPL)' };
   const file = path.resolve(cwd, script);
