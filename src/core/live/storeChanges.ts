@@ -71,6 +71,8 @@ export interface ExternalWriteWatcher {
   close(): void;
 }
 
+const EXTERNAL_COALESCE_MS = 250;
+
 /**
  * Calls `onExternalWrite` when another connection has committed to the store. Writes on `store`'s
  * own connection do not change data_version, so this never echoes this process's writes.
@@ -94,11 +96,12 @@ export function watchExternalWrites(store: Store, onExternalWrite: () => void, f
   };
   let pending: NodeJS.Timeout | undefined;
   const soon = () => {
-    // A commit touches the WAL several times; one check after the burst is enough.
+    // Another process's writes cost a full re-read of the runs (which runs changed is unknown), so
+    // its commits — one per logged burst, up to dozens a second — are taken at most this often.
     pending ??= setTimeout(() => {
       pending = undefined;
       check();
-    }, 30);
+    }, EXTERNAL_COALESCE_MS);
   };
   let watcher: fs.FSWatcher | undefined;
   try {
