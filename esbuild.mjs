@@ -34,7 +34,7 @@ const contexts = await Promise.all(
       ...t,
       bundle: true,
       outdir: 'dist',
-      target: 'node20',
+      target: 'node22',
       sourcemap: !production,
       minify: production,
       define: { __MLWB_VERSION__: JSON.stringify(pkg.version) },

