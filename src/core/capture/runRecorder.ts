@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { MlwbError } from '../errors';
+import { currentOwner, HEARTBEAT_MS } from '../store/liveness';
 import type { Store } from '../store/store';
 import type { MetricPoint, ParamValue, RunSource, RunStatus } from '../store/types';
 import { defaultExperiment, defaultRunName, parseCommandParams } from './commandParams';
@@ -57,6 +58,9 @@ export class RunRecorder {
   private logsChanged = false;
   /** Set when the run has ended: late background results are dropped, not written. */
   private closed = false;
+  /** Set when the run was deleted from the store under us (`runs rm --force`): nothing more is written. */
+  private gone = false;
+  private lastHeartbeat = Date.now();
 
   private constructor(
     private readonly store: Store,
@@ -77,6 +81,10 @@ export class RunRecorder {
   private tryFlush(): void {
     try {
       this.flush(false);
+      if (!this.gone && Date.now() - this.lastHeartbeat >= HEARTBEAT_MS) {
+        this.lastHeartbeat = Date.now();
+        this.write(() => this.store.touchRun(this.id, this.lastHeartbeat));
+      }
     } catch (err) {
       // A store busy for longer than its timeout: the points stay pending for the next try.
       this.onNote(`could not write to the store yet: ${(err as Error).message}`);
@@ -94,7 +102,8 @@ export class RunRecorder {
     const params: Record<string, ParamValue> = parseCommandParams(options.command);
     const name = options.name ?? defaultRunName(options.command, params);
     const experiment = options.experiment ?? defaultExperiment(options.command, options.cwd);
-    const id = store.createRun({ name, experiment, source: options.source, command: options.command, cwd: options.cwd });
+    // This process owns the run: if it dies without finishing it, the run shows as crashed.
+    const id = store.createRun({ name, experiment, source: options.source, command: options.command, cwd: options.cwd, owner: currentOwner() });
     store.logParams(id, params);
     if (options.tags) store.setTags(id, options.tags);
     const recorder = new RunRecorder(store, id, name, experiment, patterns, options.onNote ?? (() => {}));
@@ -107,14 +116,14 @@ export class RunRecorder {
 
   /** Output of the run, in chunks of any size (a multi-byte character may be split across chunks). */
   output(stream: OutputStream, chunk: Buffer | string): void {
-    if (this.closed) return;
+    if (this.closed || this.gone) return;
     this.logs[stream].push(chunk);
     this.logsChanged = true;
     const text = typeof chunk === 'string' ? chunk : this.decoders[stream].write(chunk);
     const points = this.parsers[stream].push(text);
     if (points.length) {
       this.pending.push(...points);
-      if (this.pending.length >= FLUSH_POINTS) this.flush(false);
+      if (this.pending.length >= FLUSH_POINTS) this.tryFlush();
       // New metrics are written a moment after they appear, not at the next tick: what is
       // printed in a burst still goes in one transaction, and the Runs view shows it at once.
       else this.soon ??= setTimeout(() => {
@@ -137,13 +146,18 @@ export class RunRecorder {
     this.flush(true);
     await waitAtMost(Promise.all(this.captures), status === 'killed' ? CAPTURE_WAIT_KILLED_MS : CAPTURE_WAIT_MS);
     this.closed = true;
-    this.store.finishRun(this.id, status, exitCode, endTime);
+    this.write(() => this.store.finishRun(this.id, status, exitCode, endTime));
   }
 
   private capture<T>(what: string, work: Promise<T>, write: (value: T) => void): void {
     this.captures.push(work.then(
       (value) => {
-        if (!this.closed) write(value);
+        if (this.closed) return;
+        try {
+          this.write(() => write(value));
+        } catch (err) {
+          this.onNote(`could not store ${what}: ${(err as Error).message}`);
+        }
       },
       (err: unknown) => {
         if (!this.closed) this.onNote(`could not capture ${what}: ${(err as Error)?.message ?? String(err)}`);
@@ -153,15 +167,32 @@ export class RunRecorder {
 
   private flush(all: boolean): void {
     if (this.pending.length) {
-      this.store.logMetrics(this.id, this.pending);
+      this.write(() => this.store.logMetrics(this.id, this.pending));
       this.pending = [];
     }
     if (all || (this.logsChanged && Date.now() - this.lastLogFlush >= LOG_FLUSH_INTERVAL_MS)) {
-      this.store.transaction(() => {
+      this.write(() => this.store.transaction(() => {
         for (const log of Object.values(this.logs)) this.store.setLog(this.id, log.toRunLog());
-      });
+      }));
       this.logsChanged = false;
       this.lastLogFlush = Date.now();
+    }
+  }
+
+  /**
+   * One write to the run. When the run has been deleted under us (`mlwb runs rm --force`, the
+   * Delete Run command), its rows are refused (foreign keys): that is said once and recording
+   * stops — the process being recorded goes on untouched. Other errors are the caller's.
+   */
+  private write(fn: () => void): void {
+    if (this.gone) return;
+    try {
+      fn();
+    } catch (err) {
+      if (this.store.hasRun(this.id)) throw err;
+      this.gone = true;
+      this.pending = [];
+      this.onNote(`run ${this.id.slice(0, 8)} was deleted from the store; the command goes on, no longer recorded`);
     }
   }
 }
