@@ -83,14 +83,15 @@ class Run:
     def log_metric(self, key, value, step=None, timestamp=None):
         value = float(value)
         ms = _time_ns() // 1000000 if timestamp is None else int(timestamp)
+        # Checked before the series exists: a refused step leaves no empty series behind.
+        if step is not None and (type(step) is not int or not -MAX_STEP <= step <= MAX_STEP):
+            step = _step(step)
         with self._lock:
             if self.status != "running":  # inline checks: this is the hot path
                 self._check_running()
             columns = self._series.get(key) or self._new_series(key)
             if step is None:
                 step = self._next_step(key, columns)
-            elif type(step) is not int or not -MAX_STEP <= step <= MAX_STEP:
-                step = _step(step)
             values = columns[0]
             values.append(value)
             columns[1].append(step)
@@ -251,7 +252,8 @@ class Run:
     def _take_buffers(self):
         # The buffers leave: remember each key's last step for the auto steps that follow.
         for key, columns in self._series.items():
-            self._steps[key] = columns[1][-1]
+            if columns[1]:
+                self._steps[key] = columns[1][-1]
         taken = (self._series, self._params, self._tags, self._output)
         self._series, self._params, self._tags, self._output = {}, {}, {}, []
         return taken
