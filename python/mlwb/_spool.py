@@ -66,7 +66,7 @@ class SpoolWriter:
         """
         folder = os.path.join(self.dir, "artifacts")
         ensure_store_dir(self._store_dir)
-        os.makedirs(folder, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
         name = uuid.uuid4().hex
         tmp = os.path.join(folder, "." + name + ".tmp")
         digest = hashlib.sha256()

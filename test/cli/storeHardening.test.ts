@@ -172,3 +172,50 @@ describe('edge values through the Python client (issue 12, item 18)', () => {
     assert.equal(run.metrics.huge_step, undefined);
   });
 });
+
+describe('files only their owner can read (issue 12, item 13)', () => {
+  it('spool files, spooled artifact copies, artifacts, the database and an endpoint file are 0600 in 0700 folders', async () => {
+    const root = tempDir();
+    const storeDir = path.join(root, '.mlwb');
+    const mode = (p: string) => fs.statSync(p).mode & 0o777;
+    const umask = process.umask(0o022); // the usual one, which left everything world-readable
+    try {
+      fs.writeFileSync(path.join(root, 'weights.bin'), 'secret weights');
+      // No endpoint anywhere: the client spools.
+      const client = spawn('python3', ['-c', 'import mlwb\nwith mlwb.start_run():\n    mlwb.log_metric("loss", 0.5)\n    mlwb.log_artifact("weights.bin")\n'],
+        { cwd: root, env: { ...process.env, ...CLIENT, MLWB_STORE: storeDir }, stdio: 'ignore' });
+      assert.equal(await new Promise((resolve) => client.on('exit', resolve)), 0);
+      const spool = path.join(storeDir, 'spool');
+      for (const dir of [storeDir, spool, path.join(spool, 'artifacts')]) assert.equal(mode(dir), 0o700, dir);
+      const spooled = fs.readdirSync(spool).filter((n) => n.endsWith('.jsonl'));
+      assert.ok(spooled.length > 0);
+      for (const name of spooled) assert.equal(mode(path.join(spool, name)), 0o600, name);
+      for (const name of fs.readdirSync(path.join(spool, 'artifacts'))) assert.equal(mode(path.join(spool, 'artifacts', name)), 0o600, name);
+
+      const sync = await mlwb(['sync', '--store', storeDir], root);
+      assert.equal(sync.code, 0, sync.stderr);
+      for (const name of ['mlwb.db', 'mlwb.db-wal', 'mlwb.db-shm'].filter((n) => fs.existsSync(path.join(storeDir, n)))) {
+        assert.equal(mode(path.join(storeDir, name)), 0o600, name);
+      }
+      const blobs = path.join(storeDir, 'artifacts', 'sha256');
+      const [prefix] = fs.readdirSync(blobs);
+      for (const dir of [path.join(storeDir, 'artifacts'), blobs, path.join(blobs, prefix)]) assert.equal(mode(dir), 0o700, dir);
+      for (const name of fs.readdirSync(path.join(blobs, prefix))) assert.equal(mode(path.join(blobs, prefix, name)), 0o600);
+
+      const serve = startMlwb(['serve', '--store', storeDir], root);
+      for (let i = 0; i < 600 && !serve.stdout().includes('\n'); i++) await sleep(50);
+      assert.equal(mode(path.join(storeDir, 'endpoint.json')), 0o600);
+      serve.child.kill('SIGTERM');
+      await serve.done;
+
+      // A store an older version left open to everyone is closed again on the next command.
+      fs.chmodSync(storeDir, 0o755);
+      fs.chmodSync(path.join(storeDir, 'mlwb.db'), 0o644);
+      assert.equal((await mlwb(['runs', 'ls', '--store', storeDir], root)).code, 0);
+      assert.equal(mode(storeDir), 0o700);
+      assert.equal(mode(path.join(storeDir, 'mlwb.db')), 0o600);
+    } finally {
+      process.umask(umask);
+    }
+  });
+});
