@@ -72,6 +72,8 @@ describe('runs whose process died (issue 12, item 7)', () => {
       assert.equal(after.metrics.loss.count, 50, 'what it logged before dying is kept');
       const table = await mlwb(['runs', 'ls'], repo);
       assert.match(table.stdout, /crashed/);
+      const rm = await mlwb(['runs', 'rm', '--yes', live.id], repo);
+      assert.equal(rm.code, 0, 'a crashed run is not running: it deletes without --force');
     } finally {
       process.kill(scriptPid, 'SIGKILL');
     }
