@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { MlwbError } from '../errors';
 import { currentOwner, HEARTBEAT_MS } from '../store/liveness';
+import { storableStep } from '../store/metricStore';
 import type { Store } from '../store/store';
 import type { MetricPoint, ParamValue, RunSource, RunStatus } from '../store/types';
 import { defaultExperiment, defaultRunName, parseCommandParams } from './commandParams';
@@ -61,6 +62,7 @@ export class RunRecorder {
   /** Set when the run was deleted from the store under us (`runs rm --force`): nothing more is written. */
   private gone = false;
   private lastHeartbeat = Date.now();
+  private saidSteps = false;
 
   private constructor(
     private readonly store: Store,
@@ -120,7 +122,7 @@ export class RunRecorder {
     this.logs[stream].push(chunk);
     this.logsChanged = true;
     const text = typeof chunk === 'string' ? chunk : this.decoders[stream].write(chunk);
-    const points = this.parsers[stream].push(text);
+    const points = this.storable(this.parsers[stream].push(text));
     if (points.length) {
       this.pending.push(...points);
       if (this.pending.length >= FLUSH_POINTS) this.tryFlush();
@@ -141,7 +143,7 @@ export class RunRecorder {
     clearTimeout(this.soon);
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.decoders[stream].end();
-      this.pending.push(...this.parsers[stream].push(rest), ...this.parsers[stream].end());
+      this.pending.push(...this.storable([...this.parsers[stream].push(rest), ...this.parsers[stream].end()]));
     }
     this.flush(true);
     await waitAtMost(Promise.all(this.captures), status === 'killed' ? CAPTURE_WAIT_KILLED_MS : CAPTURE_WAIT_MS);
@@ -177,6 +179,16 @@ export class RunRecorder {
       this.logsChanged = false;
       this.lastLogFlush = Date.now();
     }
+  }
+
+  /** Printed points whose step is past 2^53 cannot be stored exactly: left out (said once), so they never block the rest. */
+  private storable(points: MetricPoint[]): MetricPoint[] {
+    const kept = points.filter((p) => storableStep(p.step));
+    if (kept.length < points.length && !this.saidSteps) {
+      this.saidSteps = true;
+      this.onNote(`metric lines with steps beyond ±2^53 are not recorded (such steps cannot be stored exactly)`);
+    }
+    return kept;
   }
 
   /**

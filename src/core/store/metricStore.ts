@@ -146,13 +146,18 @@ function validatePoint(p: MetricPoint): void {
   }
 }
 
+/** Whether a step can be stored exactly (see checkStep); output parsers drop the points that cannot. */
+export function storableStep(step: number): boolean {
+  return step <= Number.MAX_SAFE_INTEGER && step >= -Number.MAX_SAFE_INTEGER;
+}
+
 /**
  * Steps are stored as float64, exact only up to 2^53: beyond it neighbouring steps (2^63 and
  * 2^63−1) would silently become one. Refused instead, so no point lands on a step it was not
  * logged at. Every write path (native, MLflow, `mlwb run`, replay) comes through here.
  */
 function checkStep(key: string, step: number): void {
-  if (step > Number.MAX_SAFE_INTEGER || step < -Number.MAX_SAFE_INTEGER) {
+  if (!storableStep(step)) {
     throw new MlwbError(`Metric ${JSON.stringify(key)}: step ${step} is beyond ±2^53 (${Number.MAX_SAFE_INTEGER}), where steps cannot be stored exactly.`
       + ' Use steps within that range.');
   }
