@@ -18,6 +18,10 @@ class Unreachable(Exception):
     """No usable answer (refused, reset, timed out, 5xx, wrong token or store): spool the request."""
 
 
+class RunGone(Exception):
+    """The run no longer exists in the store (deleted while running): nothing more of it can be stored."""
+
+
 class Rejected(Exception):
     """The endpoint refused the body itself (400, 413, 415): replaying it would not help."""
 
@@ -78,4 +82,7 @@ def _answer(status, data):
     text = "HTTP %d: %s" % (status, message or data[:200].decode("utf-8", "replace"))
     if status in _BAD_REQUEST:
         raise Rejected(text)
+    code = decoded.get("error", {}).get("code") if isinstance(decoded, dict) else None
+    if status == 404 and code == "RESOURCE_DOES_NOT_EXIST":
+        raise RunGone(text)
     raise Unreachable(text)

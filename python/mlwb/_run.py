@@ -33,14 +33,20 @@ def clean_tags(tags):
     return {k: str(v) for k, v in tags.items()}
 
 
+# Steps are stored as float64, exact up to 2**53: beyond, 2**63 and 2**63 - 1 would be one step.
+MAX_STEP = 2 ** 53 - 1
+
+
 def _step(step):
-    """Integers as they are; other numbers (numpy ints, floats) made JSON-safe, non-finite refused."""
-    if type(step) is int:
-        return step
-    number = float(step)
-    if not math.isfinite(number):
-        raise ValueError("mlwb: a metric step must be finite, not %r" % (step,))
-    return int(number) if number.is_integer() else number
+    """Integers as they are; other numbers (numpy ints, floats) made JSON-safe; non-finite or inexact refused."""
+    if type(step) is not int:
+        number = float(step)
+        if not math.isfinite(number):
+            raise ValueError("mlwb: a metric step must be finite, not %r" % (step,))
+        step = int(number) if number.is_integer() else number
+    if not -MAX_STEP <= step <= MAX_STEP:
+        raise ValueError("mlwb: a metric step must be within ±(2**53 - 1) to be stored exactly, not %r" % (step,))
+    return step
 
 
 class Run:
@@ -62,6 +68,7 @@ class Run:
         self._output = []
         self._steps = {}  # metric key -> last step sent, for auto steps
         self._on_end = None  # set by _state: forgets the run as the active one
+        self._gone = False  # set by the sender when the store no longer has the run
 
     def __repr__(self):
         return "<mlwb.Run %s %r %s>" % (self.id[:8], self.name, self.status)
@@ -76,14 +83,15 @@ class Run:
     def log_metric(self, key, value, step=None, timestamp=None):
         value = float(value)
         ms = _time_ns() // 1000000 if timestamp is None else int(timestamp)
+        # Checked before the series exists: a refused step leaves no empty series behind.
+        if step is not None and (type(step) is not int or not -MAX_STEP <= step <= MAX_STEP):
+            step = _step(step)
         with self._lock:
             if self.status != "running":  # inline checks: this is the hot path
                 self._check_running()
             columns = self._series.get(key) or self._new_series(key)
             if step is None:
                 step = self._next_step(key, columns)
-            elif type(step) is not int:
-                step = _step(step)
             values = columns[0]
             values.append(value)
             columns[1].append(step)
@@ -118,7 +126,7 @@ class Run:
         n = len(values)
         if steps is not None:
             steps = list(steps)
-            if not all(type(s) is int for s in steps):
+            if not all(type(s) is int and -MAX_STEP <= s <= MAX_STEP for s in steps):
                 steps = [_step(s) for s in steps]
         stamps = [_time_ns() // 1000000] * n if timestamps is None else list(map(int, timestamps))
         if (steps is not None and len(steps) != n) or len(stamps) != n:
@@ -244,7 +252,8 @@ class Run:
     def _take_buffers(self):
         # The buffers leave: remember each key's last step for the auto steps that follow.
         for key, columns in self._series.items():
-            self._steps[key] = columns[1][-1]
+            if columns[1]:
+                self._steps[key] = columns[1][-1]
         taken = (self._series, self._params, self._tags, self._output)
         self._series, self._params, self._tags, self._output = {}, {}, {}, []
         return taken

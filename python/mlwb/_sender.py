@@ -12,7 +12,7 @@ import uuid
 from urllib.parse import unquote
 
 from ._encode import batch_body, dumps
-from ._http import Connection, Rejected, Unreachable
+from ._http import Connection, Rejected, RunGone, Unreachable
 from ._spool import SpoolWriter
 from ._warn import warn, warn_once
 
@@ -131,6 +131,9 @@ class Sender:
             self._seal()
             request.finish()
             return
+        if request.run._gone:
+            request.finish()
+            return
         if self._conn is not None:
             try:
                 answer = self._send(request)
@@ -140,6 +143,12 @@ class Sender:
                 return
             except Rejected as err:
                 warn("the endpoint refused %s for run %s: %s" % (request.op, request.run.id[:8], err))
+                request.finish()
+                return
+            except RunGone:
+                # Deleted under us (`mlwb runs rm --force`): said once; the program goes on unrecorded.
+                request.run._gone = True
+                warn("run %s was deleted from the store; what it logs from now on is dropped" % request.run.id[:8])
                 request.finish()
                 return
             except Unreachable as err:

@@ -20,12 +20,21 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 def ensure_store_dir(store_dir):
-    """Creates the store folder the way mlwb does, with a .gitignore keeping it out of git."""
-    os.makedirs(os.path.join(store_dir, "spool"), exist_ok=True)
+    """Creates the store folder the way mlwb does: owner-only, with a .gitignore keeping it out of git."""
+    os.makedirs(store_dir, mode=0o700, exist_ok=True)
+    os.makedirs(os.path.join(store_dir, "spool"), mode=0o700, exist_ok=True)
     gitignore = os.path.join(store_dir, ".gitignore")
     if os.path.basename(store_dir) == STORE_DIR_NAME and not os.path.exists(gitignore):
         with open(gitignore, "w", encoding="utf-8") as f:
             f.write(_GITIGNORE)
+
+
+def _private_file(path):
+    """A new file readable by the user only (0600, whatever the umask): spooled runs hold what the store holds.
+
+    Unbuffered: a forked child that drops the object must not flush our lines a second time.
+    """
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb", buffering=0)
 
 
 class SpoolWriter:
@@ -57,12 +66,12 @@ class SpoolWriter:
         """
         folder = os.path.join(self.dir, "artifacts")
         ensure_store_dir(self._store_dir)
-        os.makedirs(folder, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
         name = uuid.uuid4().hex
         tmp = os.path.join(folder, "." + name + ".tmp")
         digest = hashlib.sha256()
         size = 0
-        with open(local_path, "rb") as src, open(tmp, "wb") as dst:
+        with open(local_path, "rb") as src, _private_file(tmp) as dst:
             for block in iter(lambda: src.read(1 << 20), b""):
                 digest.update(block)
                 dst.write(block)
@@ -84,8 +93,7 @@ class SpoolWriter:
         name = "%017d-%d-%04d-%s" % (time.time_ns() // 1000, os.getpid(), self._seq, uuid.uuid4().hex[:8])
         self._final = os.path.join(self.dir, name + ".jsonl")
         self._tmp = os.path.join(self.dir, "." + name + ".jsonl.tmp")
-        # Unbuffered: a forked child that drops this object must not flush our lines a second time.
-        self._file = open(self._tmp, "wb", buffering=0)
+        self._file = _private_file(self._tmp)
         self._bytes = 0
         self._runs_in_file = set()
 

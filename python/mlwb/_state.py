@@ -2,6 +2,7 @@
 import atexit
 import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -56,7 +57,7 @@ def start_run(name=None, experiment=None, params=None, tags=None, source="client
 
 def _new_run(sender, name, experiment, params, tags, source):
     run_id = uuid.uuid4().hex
-    body = {"id": run_id, "source": source, "cwd": os.getcwd(), "startTime": time.time_ns() // 1000000}
+    body = {"id": run_id, "source": source, "cwd": os.getcwd(), "startTime": time.time_ns() // 1000000, "owner": _owner()}
     if name is not None:
         body["name"] = str(name)
     if experiment is not None:
@@ -68,6 +69,24 @@ def _new_run(sender, name, experiment, params, tags, source):
     if tags:
         body["tags"] = clean_tags(tags)
     return Run(sender, run_id, owned=True, create_json=dumps(body), name=name, experiment=experiment)
+
+
+def _owner():
+    """This process: if it dies without ending the run, mlwb shows the run as crashed."""
+    return {"pid": os.getpid(), "host": socket.gethostname(), "start": _process_start()}
+
+
+def _process_start():
+    """`<boot id>:<start ticks>` as mlwb reads it from /proc (a reused pid has another); None without /proc."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as f:
+            boot = f.read().strip()
+        with open("/proc/self/stat", encoding="utf-8", errors="replace") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split(" ")
+    return "%s:%s" % (boot, fields[19]) if len(fields) > 19 and fields[19].isdigit() else None
 
 
 def _attach_id():

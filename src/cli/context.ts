@@ -1,3 +1,4 @@
+import { damagedStoreError, isCorruption } from '../core/store/storeDamage';
 import { Store } from '../core/store/store';
 
 /** What every command gets: where it runs, where to print, and how to reach the store. */
@@ -18,11 +19,13 @@ export function openStore(ctx: CliContext, create: boolean): Store {
   return Store.open({ storeDir: ctx.storeDir, cwd: ctx.cwd, create });
 }
 
-/** Runs `fn` with the store open, closing it whatever happens. */
+/** Runs `fn` with the store open, closing it whatever happens; a damaged page read on the way is one clear error. */
 export async function withStore<T>(ctx: CliContext, create: boolean, fn: (store: Store) => T | Promise<T>): Promise<T> {
   const store = openStore(ctx, create);
   try {
     return await fn(store);
+  } catch (err) {
+    throw isCorruption(err) ? damagedStoreError(store.db.name, err) : err;
   } finally {
     store.close();
   }

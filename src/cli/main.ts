@@ -1,6 +1,8 @@
 import * as readline from 'node:readline/promises';
 import { MlwbError } from '../core/errors';
+import { damagedStoreError, isCorruption } from '../core/store/storeDamage';
 import type { CliContext, Command } from './context';
+import { doctorCommand } from './commands/doctor';
 import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { reproduceCommand } from './commands/reproduce';
@@ -15,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   serve: serveCommand,
   sync: syncCommand,
+  doctor: doctorCommand,
 };
 registerRunsSubcommand('reproduce', reproduceCommand);
 
@@ -72,7 +75,9 @@ export async function main(argv: string[], partial: Partial<CliContext> = {}): P
     const command = COMMANDS[name];
     if (!command) throw new MlwbError(`Unknown command "${name}".`, 'Run `mlwb help` for the list.', 2);
     return await command(rest, ctx);
-  } catch (err) {
+  } catch (caught) {
+    // A damaged page met outside withStore (a command holding the store itself) is the same state.
+    const err = isCorruption(caught) ? damagedStoreError(undefined, caught) : caught;
     if (err instanceof MlwbError) {
       ctx.err(`mlwb: ${err.oneLine}\n`);
       return err.exitCode;

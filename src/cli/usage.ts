@@ -9,12 +9,16 @@ Usage:
   mlwb runs show ID [--json]     one run in full (ID may be a unique prefix)
   mlwb runs diff ID1 ID2 [--json]
                                  params, final metrics, git and packages that differ
-  mlwb runs rm ID… [--yes]       delete runs (asks first unless --yes)
+  mlwb runs rm ID… [--yes] [--force]
+                                 delete runs (asks first unless --yes; a running
+                                 run only with --force)
   mlwb runs reproduce ID         re-run ID's code version and command, then compare
   mlwb export --format csv|json  all runs, one row/object each
   mlwb serve [--port P]          the local tracking endpoint (native + MLflow REST API);
                                  prints its URL first, writes .mlwb/endpoint.json
   mlwb sync                      replay the spool (.mlwb/spool/) into the store
+  mlwb doctor [--recover]        check the store file; --recover salvages every
+                                 readable run into a new store, keeping the old file
 
 Options for every command:
   --store DIR                    the store folder (default: .mlwb/ here or in a parent;

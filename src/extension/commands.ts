@@ -34,12 +34,16 @@ export function registerCommands(wb: Workbench): vscode.Disposable[] {
     if (ref) RunDetailsPanel.show(wb.context.extensionUri, ref.session, ref.runId, () => wb.keyMetricSetting());
   });
 
-  register('mlwb.deleteRun', async (node?: RunsNode | string, selected?: RunsNode[]) => {
+  // `options.force` (for callers other than the view: keybindings, tests) deletes running runs without asking.
+  register('mlwb.deleteRun', async (node?: RunsNode | string, selected?: RunsNode[], options?: { force?: boolean }) => {
     const nodes = selected?.length ? selected : typeof node === 'object' ? [node] : [];
     const refs = nodes.length ? nodes.flatMap((n) => (n.type === 'run' ? [{ session: n.session, runId: n.runId }] : []))
       : [await resolveRun(wb, node, 'Delete which run?')].filter((r): r is RunRef => r !== undefined);
     if (refs.length === 0) return;
-    if (!(await confirmDelete(refs))) return;
+    const running = refs.filter((r) => r.session.model.get(r.runId)?.status === 'running');
+    if (running.length && !options?.force) {
+      if (!(await confirmDeleteRunning(running))) return;
+    } else if (!(await confirmDelete(refs))) return;
     for (const ref of refs) ref.session.store.deleteRuns([ref.runId]);
     wb.log.info(`deleted ${refs.map((r) => r.runId.slice(0, 8)).join(', ')}`);
   });
@@ -74,6 +78,19 @@ async function confirmDelete(refs: RunRef[]): Promise<boolean> {
     { modal: true }, 'Delete', "Delete, Don't Ask Again");
   if (choice === "Delete, Don't Ask Again") await config.update('confirmDelete', false, vscode.ConfigurationTarget.Global);
   return choice !== undefined;
+}
+
+/**
+ * A running run is deleted only when the user says so each time, whatever `mlwb.confirmDelete`
+ * says (like `mlwb runs rm --force`): its program goes on, no longer recorded.
+ */
+async function confirmDeleteRunning(running: RunRef[]): Promise<boolean> {
+  const first = running[0].session.model.get(running[0].runId);
+  const what = running.length === 1 ? `Run "${first?.name ?? running[0].runId}" is` : `${running.length} of these runs are`;
+  const choice = await vscode.window.showWarningMessage(
+    `${what} still running. Delete anyway? The program keeps running, but nothing more of it is recorded.`,
+    { modal: true }, 'Delete Anyway');
+  return choice === 'Delete Anyway';
 }
 
 async function resolveRun(wb: Workbench, node: RunsNode | string | undefined, title: string): Promise<RunRef | undefined> {

@@ -1,7 +1,7 @@
 // The Runs view: (workspace folders →) experiments → runs, newest first. It reads the in-memory
 // runs model of each folder session; sessions tell it which runs changed.
 import * as vscode from 'vscode';
-import { describeRun, formatMetricValue } from '../core/live/runSummary';
+import { CRASHED_EXPLANATION, describeRun, formatMetricValue } from '../core/live/runSummary';
 import type { ModelUpdate } from '../core/live/runsModel';
 import type { RunRecord, RunStatus } from '../core/store/types';
 import type { FolderSession } from './folderSession';
@@ -17,6 +17,7 @@ const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
   finished: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   killed: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('testing.iconSkipped')),
+  crashed: new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('testing.iconErrored')),
 };
 
 /** Running runs' durations tick in their descriptions. */
@@ -134,6 +135,7 @@ function runTooltip(run: RunRecord): vscode.MarkdownString {
   // appendText escapes: names, params and commands are user data, never markdown.
   const md = new vscode.MarkdownString();
   md.appendMarkdown('**').appendText(run.name).appendMarkdown('** — ').appendText(run.status);
+  if (run.status === 'crashed') md.appendMarkdown('\n\n').appendText(CRASHED_EXPLANATION);
   md.appendMarkdown('\n\n').appendText(`${run.experiment} · ${run.id.slice(0, 8)} · ${new Date(run.startTime).toLocaleString()}`);
   const params = Object.entries(run.params);
   if (params.length) {

@@ -68,10 +68,16 @@ async function runsDiff(args: string[], ctx: CliContext): Promise<number> {
 }
 
 async function runsRm(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parse(args, { yes: { type: 'boolean', short: 'y' } });
+  const { values, positionals } = parse(args, { yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' } });
   if (positionals.length === 0) throw new MlwbError('runs rm takes at least one run id.', undefined, 2);
   return withStore(ctx, false, async (s) => {
     const runs = positionals.map((p) => s.getRun(s.resolveRunId(p))!);
+    // Opening the store swept runs whose process is gone: what is still "running" really is.
+    const running = runs.filter((r) => r.status === 'running');
+    if (running.length && !values.force) {
+      throw new MlwbError(`Not deleting: ${running.map((r) => `${r.id.slice(0, 8)} "${r.name}"`).join(', ')} ${running.length === 1 ? 'is' : 'are'} still running.`,
+        'Wait for it to end, or pass --force to delete it anyway (the program goes on, no longer recorded).');
+    }
     if (!values.yes) {
       const list = runs.map((r) => `${r.id.slice(0, 8)} ${r.name}`).join(', ');
       if (!(await ctx.confirm(`Delete ${runs.length} run(s): ${list}?`))) {

@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { MlwbError } from '../errors';
+import { currentOwner, HEARTBEAT_MS } from '../store/liveness';
+import { storableStep } from '../store/metricStore';
 import type { Store } from '../store/store';
 import type { MetricPoint, ParamValue, RunSource, RunStatus } from '../store/types';
 import { defaultExperiment, defaultRunName, parseCommandParams } from './commandParams';
@@ -57,6 +59,10 @@ export class RunRecorder {
   private logsChanged = false;
   /** Set when the run has ended: late background results are dropped, not written. */
   private closed = false;
+  /** Set when the run was deleted from the store under us (`runs rm --force`): nothing more is written. */
+  private gone = false;
+  private lastHeartbeat = Date.now();
+  private saidSteps = false;
 
   private constructor(
     private readonly store: Store,
@@ -77,6 +83,10 @@ export class RunRecorder {
   private tryFlush(): void {
     try {
       this.flush(false);
+      if (!this.gone && Date.now() - this.lastHeartbeat >= HEARTBEAT_MS) {
+        this.lastHeartbeat = Date.now();
+        this.write(() => this.store.touchRun(this.id, this.lastHeartbeat));
+      }
     } catch (err) {
       // A store busy for longer than its timeout: the points stay pending for the next try.
       this.onNote(`could not write to the store yet: ${(err as Error).message}`);
@@ -94,7 +104,8 @@ export class RunRecorder {
     const params: Record<string, ParamValue> = parseCommandParams(options.command);
     const name = options.name ?? defaultRunName(options.command, params);
     const experiment = options.experiment ?? defaultExperiment(options.command, options.cwd);
-    const id = store.createRun({ name, experiment, source: options.source, command: options.command, cwd: options.cwd });
+    // This process owns the run: if it dies without finishing it, the run shows as crashed.
+    const id = store.createRun({ name, experiment, source: options.source, command: options.command, cwd: options.cwd, owner: currentOwner() });
     store.logParams(id, params);
     if (options.tags) store.setTags(id, options.tags);
     const recorder = new RunRecorder(store, id, name, experiment, patterns, options.onNote ?? (() => {}));
@@ -107,14 +118,14 @@ export class RunRecorder {
 
   /** Output of the run, in chunks of any size (a multi-byte character may be split across chunks). */
   output(stream: OutputStream, chunk: Buffer | string): void {
-    if (this.closed) return;
+    if (this.closed || this.gone) return;
     this.logs[stream].push(chunk);
     this.logsChanged = true;
     const text = typeof chunk === 'string' ? chunk : this.decoders[stream].write(chunk);
-    const points = this.parsers[stream].push(text);
+    const points = this.storable(this.parsers[stream].push(text));
     if (points.length) {
       this.pending.push(...points);
-      if (this.pending.length >= FLUSH_POINTS) this.flush(false);
+      if (this.pending.length >= FLUSH_POINTS) this.tryFlush();
       // New metrics are written a moment after they appear, not at the next tick: what is
       // printed in a burst still goes in one transaction, and the Runs view shows it at once.
       else this.soon ??= setTimeout(() => {
@@ -132,18 +143,23 @@ export class RunRecorder {
     clearTimeout(this.soon);
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.decoders[stream].end();
-      this.pending.push(...this.parsers[stream].push(rest), ...this.parsers[stream].end());
+      this.pending.push(...this.storable([...this.parsers[stream].push(rest), ...this.parsers[stream].end()]));
     }
     this.flush(true);
     await waitAtMost(Promise.all(this.captures), status === 'killed' ? CAPTURE_WAIT_KILLED_MS : CAPTURE_WAIT_MS);
     this.closed = true;
-    this.store.finishRun(this.id, status, exitCode, endTime);
+    this.write(() => this.store.finishRun(this.id, status, exitCode, endTime));
   }
 
   private capture<T>(what: string, work: Promise<T>, write: (value: T) => void): void {
     this.captures.push(work.then(
       (value) => {
-        if (!this.closed) write(value);
+        if (this.closed) return;
+        try {
+          this.write(() => write(value));
+        } catch (err) {
+          this.onNote(`could not store ${what}: ${(err as Error).message}`);
+        }
       },
       (err: unknown) => {
         if (!this.closed) this.onNote(`could not capture ${what}: ${(err as Error)?.message ?? String(err)}`);
@@ -153,15 +169,42 @@ export class RunRecorder {
 
   private flush(all: boolean): void {
     if (this.pending.length) {
-      this.store.logMetrics(this.id, this.pending);
+      this.write(() => this.store.logMetrics(this.id, this.pending));
       this.pending = [];
     }
     if (all || (this.logsChanged && Date.now() - this.lastLogFlush >= LOG_FLUSH_INTERVAL_MS)) {
-      this.store.transaction(() => {
+      this.write(() => this.store.transaction(() => {
         for (const log of Object.values(this.logs)) this.store.setLog(this.id, log.toRunLog());
-      });
+      }));
       this.logsChanged = false;
       this.lastLogFlush = Date.now();
+    }
+  }
+
+  /** Printed points whose step is past 2^53 cannot be stored exactly: left out (said once), so they never block the rest. */
+  private storable(points: MetricPoint[]): MetricPoint[] {
+    const kept = points.filter((p) => storableStep(p.step));
+    if (kept.length < points.length && !this.saidSteps) {
+      this.saidSteps = true;
+      this.onNote(`metric lines with steps beyond ±2^53 are not recorded (such steps cannot be stored exactly)`);
+    }
+    return kept;
+  }
+
+  /**
+   * One write to the run. When the run has been deleted under us (`mlwb runs rm --force`, the
+   * Delete Run command), its rows are refused (foreign keys): that is said once and recording
+   * stops — the process being recorded goes on untouched. Other errors are the caller's.
+   */
+  private write(fn: () => void): void {
+    if (this.gone) return;
+    try {
+      fn();
+    } catch (err) {
+      if (this.store.hasRun(this.id)) throw err;
+      this.gone = true;
+      this.pending = [];
+      this.onNote(`run ${this.id.slice(0, 8)} was deleted from the store; the command goes on, no longer recorded`);
     }
   }
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { HttpError } from './httpError';
 import { tooLarge } from './body';
+import { ensurePrivateDir } from '../store/privateFiles';
 
 /**
  * Content-addressed artifact files: `<store>/artifacts/sha256/ab/cdef…`. Uploads stream into
@@ -26,7 +27,7 @@ export class ArtifactFiles {
 
   /** Streams `source` into the store, refusing it past `limit` bytes. */
   async put(source: Readable, limit: number): Promise<{ sha256: string; bytes: number }> {
-    fs.mkdirSync(this.tmpDir, { recursive: true });
+    ensurePrivateDir(this.tmpDir);
     const tmp = path.join(this.tmpDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
     const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
     const hash = createHash('sha256');
@@ -41,7 +42,7 @@ export class ArtifactFiles {
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       const sha256 = hash.digest('hex');
       const dest = this.blobPath(sha256);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      ensurePrivateDir(path.dirname(dest));
       if (fs.existsSync(dest)) fs.rmSync(tmp);
       else fs.renameSync(tmp, dest);
       return { sha256, bytes };

@@ -25,20 +25,19 @@ const MAX_KEY = 250;
  */
 export function parseBatch(body: Record<string, unknown>, now = Date.now()): ParsedBatch {
   const batchId = optString(body, 'batchId');
-  const params: Record<string, ParamValue> = {};
-  for (const [k, v] of Object.entries(optObject(body, 'params') ?? {})) {
+  // Built with fromEntries (own properties): a key named `__proto__` is stored like any other.
+  const params: Record<string, ParamValue> = Object.fromEntries(Object.entries(optObject(body, 'params') ?? {}).map(([k, v]) => {
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
       throw badRequest(`Param "${k}" must be a string, number or boolean.`);
     }
     checkKey(k, 'param');
-    params[k] = v;
-  }
-  const tags: Record<string, string> = {};
-  for (const [k, v] of Object.entries(optObject(body, 'tags') ?? {})) {
+    return [k, v];
+  }));
+  const tags: Record<string, string> = Object.fromEntries(Object.entries(optObject(body, 'tags') ?? {}).map(([k, v]) => {
     if (typeof v !== 'string') throw badRequest(`Tag "${k}" must have a string value.`);
     checkKey(k, 'tag');
-    tags[k] = v;
-  }
+    return [k, v];
+  }));
   const metrics = body.metrics ?? [];
   if (!Array.isArray(metrics)) throw badRequest('"metrics" must be an array.');
   const series = new Map<string, SeriesColumns>();

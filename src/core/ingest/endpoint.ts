@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MlwbError } from '../errors';
+import { HEARTBEAT_MS } from '../store/liveness';
 import type { Store } from '../store/store';
 import { ArtifactFiles } from './artifactStore';
 import { DEFAULT_ARTIFACT_LIMIT, DEFAULT_JSON_LIMIT, readJsonObject } from './body';
@@ -13,6 +14,21 @@ import { OutputIngest } from './output';
 import { matchRoute, RESPONDED, type EndpointContext } from './route';
 import { checkHost, checkJsonContentType, checkToken, newToken } from './security';
 import { replaySpool } from './spool';
+
+/** Records that a run was heard from, at most once per run every few seconds (a write each time would cost every batch). */
+function heartbeats(store: Store): (runId: string) => void {
+  const last = new Map<string, number>();
+  return (runId) => {
+    const now = Date.now();
+    if (now - (last.get(runId) ?? 0) < HEARTBEAT_MS / 6) return;
+    last.set(runId, now);
+    try {
+      store.touchRun(runId, now);
+    } catch {
+      // Busy: the next request tries again; liveness is judged over minutes.
+    }
+  };
+}
 
 export interface EndpointOptions {
   port?: number;
@@ -48,10 +64,20 @@ export async function startEndpoint(store: Store, options: EndpointOptions = {})
     history: new HistoryFormatter(),
     limits: { jsonBytes: options.limits?.jsonBytes ?? DEFAULT_JSON_LIMIT, artifactBytes: options.limits?.artifactBytes ?? DEFAULT_ARTIFACT_LIMIT },
     log,
+    seen: heartbeats(store),
   };
   const replay = replaySpool(store);
   if (replay.files > 0) log(`spool: replayed ${replay.applied} operation(s) from ${replay.files} file(s), ${replay.duplicates} already stored`);
   for (const problem of replay.problems) log(`spool: ${problem}`);
+  // After the replay (a replayed run whose client died is judged with all its data in), and then
+  // regularly: a long-lived endpoint (the extension, `mlwb serve`) keeps the Runs view truthful.
+  const sweep = () => {
+    const crashed = store.sweepCrashedRuns();
+    if (crashed.length) log(`marked ${crashed.length} run(s) crashed, their process gone: ${crashed.map((id) => id.slice(0, 8)).join(', ')}`);
+  };
+  sweep();
+  const sweeper = setInterval(sweep, HEARTBEAT_MS);
+  sweeper.unref();
 
   let port = 0;
   const server = http.createServer((req, res) => void handle(req, res));
@@ -85,6 +111,9 @@ export async function startEndpoint(store: Store, options: EndpointOptions = {})
         sendError(res, family, err);
       } else if (err instanceof MlwbError) {
         sendError(res, family, new HttpError(400, 'INVALID_PARAMETER_VALUE', err.message));
+      } else if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        // The run was deleted between the request's check and its write (`runs rm --force`).
+        sendError(res, family, new HttpError(404, 'RESOURCE_DOES_NOT_EXIST', 'The run no longer exists: it was deleted from the store.'));
       } else {
         log(`internal error on ${req.method} ${pathname}: ${(err as Error).stack ?? String(err)}`);
         sendError(res, family, new HttpError(500, 'INTERNAL_ERROR', `Internal error: ${(err as Error).message}`));
@@ -109,6 +138,7 @@ export async function startEndpoint(store: Store, options: EndpointOptions = {})
     port,
     token,
     close: () => (closed ??= new Promise<void>((resolve) => {
+      clearInterval(sweeper);
       if (options.writeEndpointFile) removeEndpointFile(store.dir, token);
       ctx.output.finishAll(store);
       // Requests in flight get a moment to finish (their data was acknowledged or not yet); then go.

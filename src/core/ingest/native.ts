@@ -2,7 +2,7 @@ import { decodeArtifactPath } from './artifactPath';
 import { parseBatch, writeBatch } from './batch';
 import { createRunOp, datasetOp, endRunOp, requireRun } from './operations';
 import { outputOp } from './output';
-import type { Route, RouteRequest } from './route';
+import { decodePathParam, type Route, type RouteRequest } from './route';
 
 declare const __MLWB_VERSION__: string | undefined;
 const VERSION = typeof __MLWB_VERSION__ === 'string' ? __MLWB_VERSION__ : 'dev';
@@ -16,7 +16,9 @@ export const NATIVE_ROUTES: readonly Route[] = [
   { method: 'POST', pattern: new RegExp(`^${RUN}/batch$`), handle: batch },
   { method: 'POST', pattern: new RegExp(`^${RUN}/output$`), handle: async ({ ctx, params, body }) => {
     const b = await body();
-    outputOp(ctx.store, ctx.output, runId(params[0]), b);
+    const id = runId(params[0]);
+    outputOp(ctx.store, ctx.output, id, b);
+    ctx.seen(id);
     return { ok: true };
   } },
   { method: 'POST', pattern: new RegExp(`^${RUN}/datasets$`), handle: async ({ ctx, params, body }) => {
@@ -33,14 +35,16 @@ export const NATIVE_ROUTES: readonly Route[] = [
 ];
 
 function runId(encoded: string): string {
-  return decodeURIComponent(encoded).toLowerCase();
+  return decodePathParam(encoded, 'run id').toLowerCase();
 }
 
 async function batch({ ctx, params, body }: RouteRequest) {
   const id = runId(params[0]);
   const parsed = parseBatch(await body());
   requireRun(ctx.store, id);
-  return { ok: true, ...writeBatch(ctx.store, id, parsed) };
+  const written = writeBatch(ctx.store, id, parsed);
+  ctx.seen(id);
+  return { ok: true, ...written };
 }
 
 async function uploadArtifact({ ctx, params, req }: RouteRequest) {

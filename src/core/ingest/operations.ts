@@ -1,5 +1,5 @@
 import type { Store } from '../store/store';
-import { RUN_STATUSES, type ParamValue, type RunSource, type RunStatus } from '../store/types';
+import { RUN_STATUSES, type ParamValue, type RunOwner, type RunSource, type RunStatus } from '../store/types';
 import { badRequest, notFound } from './httpError';
 import { optNumber, optObject, optString, optStringArray, reqString } from './fields';
 import { mlflowData } from './mlflow/mlflowDb';
@@ -32,6 +32,7 @@ export function createRunOp(store: Store, body: Record<string, unknown>): Create
   const tags = optObject(body, 'tags') ?? {};
   for (const [k, v] of Object.entries(tags)) if (typeof v !== 'string') throw badRequest(`Tag "${k}" must have a string value.`);
   const fields = {
+    owner: runOwner(optObject(body, 'owner')),
     name: optString(body, 'name'),
     experiment: optString(body, 'experiment') || DEFAULT_EXPERIMENT,
     cwd: optString(body, 'cwd'),
@@ -49,6 +50,15 @@ export function createRunOp(store: Store, body: Record<string, unknown>): Create
     const run = store.getRun(runId)!;
     return { id: run.id, name: run.name, experiment: run.experiment };
   });
+}
+
+/** `"owner": {"pid", "host", "start"?}`: the client process, so that a run it never ends shows as crashed once it is gone. */
+function runOwner(raw: Record<string, unknown> | undefined): RunOwner | undefined {
+  if (raw === undefined) return undefined;
+  const pid = optNumber(raw, 'pid');
+  const host = optString(raw, 'host');
+  if (pid === undefined || !Number.isInteger(pid) || pid <= 0 || !host) throw badRequest('"owner" needs a positive integer "pid" and a "host".');
+  return { pid, host, start: optString(raw, 'start') ?? null };
 }
 
 export function requireRun(store: Store, runId: string): void {
@@ -73,14 +83,15 @@ export function datasetOp(store: Store, runId: string, body: Record<string, unkn
  */
 export function endRunOp(store: Store, runId: string, body: Record<string, unknown>): { applied: boolean } {
   const status = reqString(body, 'status') as RunStatus;
-  if (status === 'running' || !RUN_STATUSES.includes(status)) throw badRequest('"status" must be finished, failed or killed.');
+  if (status === 'running' || status === 'crashed' || !RUN_STATUSES.includes(status)) throw badRequest('"status" must be finished, failed or killed.');
   const exitCode = optNumber(body, 'exitCode') ?? null;
   if (exitCode !== null && !Number.isInteger(exitCode)) throw badRequest('"exitCode" must be an integer.');
   const endTime = optNumber(body, 'endTime') ?? Date.now();
   return store.transaction(() => {
     const run = store.getRun(runId);
     if (!run) throw notFound(`No run with id ${runId}.`);
-    if (run.status !== 'running') return { applied: false };
+    // "crashed" was mlwb's guess (its owner looked gone); the client's own word replaces it.
+    if (run.status !== 'running' && run.status !== 'crashed') return { applied: false };
     store.finishRun(runId, status, exitCode, endTime);
     return { applied: true };
   });

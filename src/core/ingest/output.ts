@@ -1,5 +1,6 @@
 import { LogCapture } from '../capture/logCapture';
 import { OutputMetricParser } from '../capture/outputMetrics';
+import { storableStep } from '../store/metricStore';
 import type { Store } from '../store/store';
 import { badRequest } from './httpError';
 import { optString } from './fields';
@@ -25,7 +26,8 @@ export class OutputIngest {
   push(store: Store, runId: string, stream: Stream, text: string, now = Date.now()): number {
     const s = this.streamOf(store, runId, stream);
     s.log.push(text);
-    const points = s.parser.push(text, now);
+    // A printed step past 2^53 cannot be stored exactly: that point is left out, not the whole output.
+    const points = s.parser.push(text, now).filter((p) => storableStep(p.step));
     store.transaction(() => {
       if (points.length) store.logMetrics(runId, points);
       store.setLog(runId, s.log.toRunLog());
@@ -40,7 +42,7 @@ export class OutputIngest {
       const s = this.open.get(key);
       if (!s) continue;
       this.open.delete(key);
-      const points = s.parser.end();
+      const points = s.parser.end().filter((p) => storableStep(p.step));
       if (points.length && store.hasRun(runId)) store.logMetrics(runId, points);
     }
   }

@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
 import type { Store } from '../store/store';
+import { badRequest } from './httpError';
 import type { ArtifactFiles } from './artifactStore';
 import type { HistoryFormatter } from './mlflow/historyFormatter';
 import type { OutputIngest } from './output';
@@ -12,6 +13,8 @@ export interface EndpointContext {
   /** Formats long metric histories off the endpoint's thread. */
   history: HistoryFormatter;
   limits: { jsonBytes: number; artifactBytes: number };
+  /** A client wrote to this run: it is alive (throttled heartbeat, see liveness.ts). */
+  seen: (runId: string) => void;
   log: (msg: string) => void;
 }
 
@@ -46,4 +49,13 @@ export function matchRoute(routes: readonly Route[], method: string, pathname: s
     pathMatched = true;
   }
   return pathMatched ? 'wrong-method' : undefined;
+}
+
+/** A path segment decoded once; bad percent-encoding (`%ZZ`) is the client's error, a 400. */
+export function decodePathParam(encoded: string, what: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw badRequest(`Bad percent-encoding in the ${what}: ${JSON.stringify(encoded.slice(0, 80))}.`);
+  }
 }

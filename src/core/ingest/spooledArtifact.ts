@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tighten } from '../store/privateFiles';
 import type { Store } from '../store/store';
 import { ArtifactFiles } from './artifactStore';
 import { checkArtifactPath } from './artifactPath';
@@ -35,8 +36,10 @@ export function spooledArtifactOp(store: Store, spool: string, runId: string, bo
     if (!fs.existsSync(copy)) throw badRequest(`the spooled copy ${name} of artifact ${artifactPath} is missing.`);
     const actual = sha256OfFile(copy);
     if (actual !== sha256) throw badRequest(`the spooled copy of artifact ${artifactPath} does not match its sha256 (damaged spool).`);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    ensurePrivateDir(path.dirname(dest));
     fs.renameSync(copy, dest);
+    // The client made the copy; the store's files are owner-only whoever wrote them.
+    tighten(dest, PRIVATE_FILE_MODE);
   } else {
     fs.rmSync(copy, { force: true });
   }

@@ -22,9 +22,9 @@ export function mergeRunInto(store: Store, from: string, into: string, terminalS
   const target = store.getRun(into);
   if (!source || !target) return;
   store.transaction(() => {
-    const params = Object.fromEntries(Object.entries(source.params).filter(([k]) => !(k in target.params)));
+    const params = Object.fromEntries(Object.entries(source.params).filter(([k]) => !Object.hasOwn(target.params, k)));
     if (Object.keys(params).length) store.logParams(into, params);
-    const tags = Object.fromEntries(Object.entries(source.tags).filter(([k]) => !(k in target.tags) && k !== MERGED_INTO_TAG));
+    const tags = Object.fromEntries(Object.entries(source.tags).filter(([k]) => !Object.hasOwn(target.tags, k) && k !== MERGED_INTO_TAG));
     if (Object.keys(tags).length) store.setTags(into, tags);
     const git = store.getGit(from);
     if (git && !target.git && !target.gitNote) store.setGit(into, git.git, git.note);
@@ -34,7 +34,7 @@ export function mergeRunInto(store: Store, from: string, into: string, terminalS
       if (log && !store.getLog(into, stream)) store.setLog(into, log);
     }
     for (const key of Object.keys(source.metrics)) {
-      if (key in target.metrics) continue;
+      if (Object.hasOwn(target.metrics, key)) continue;
       const series = store.readMetric(from, key);
       if (!series) continue;
       const points: MetricPoint[] = [];

@@ -42,9 +42,12 @@ export function formatMetricValue(v: number): string {
   return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
 }
 
-/** "12s · accuracy 0.9333": the line next to a run's name. */
+export const CRASHED_EXPLANATION = 'Its process died without ending the run (killed, crashed or lost); it ends where it was last heard from.';
+
+/** "12s · accuracy 0.9333": the line next to a run's name; a crashed run says so first (the icon alone is easy to miss). */
 export function describeRun(run: RunRecord, configuredMetric?: string, now = Date.now()): string {
   const parts = [formatDuration(runDurationMs(run, now))];
+  if (run.status === 'crashed') parts.unshift('crashed');
   const metric = keyMetric(run.metrics, configuredMetric);
   if (metric) parts.push(`${metric.key} ${formatMetricValue(metric.value)}`);
   return parts.join(' · ');

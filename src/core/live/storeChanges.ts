@@ -17,7 +17,7 @@ export type StoreChange =
   | { kind: 'external' };
 
 /** Store methods that write one run; their first argument is the run id. */
-const RUN_WRITES = new Set(['finishRun', 'updateRun', 'renameRun', 'setNotes', 'logParams', 'setTags', 'deleteTag', 'logMetrics',
+const RUN_WRITES = new Set(['finishRun', 'touchRun', 'updateRun', 'renameRun', 'setNotes', 'logParams', 'setTags', 'deleteTag', 'logMetrics',
   'setGit', 'setEnv', 'addDataset', 'addArtifact', 'setLog']);
 /** MetricStore methods that write one run's series (the endpoint's batch path calls them directly). */
 const METRIC_WRITES = new Set(['append', 'appendSeries']);
@@ -52,6 +52,13 @@ export function observeStore(store: Store, onChange: (change: StoreChange) => vo
           const id = store.createRun(...args);
           onChange({ kind: 'run', runId: id });
           return id;
+        };
+      }
+      if (prop === 'sweepCrashedRuns') {
+        return (...args: Parameters<Store['sweepCrashedRuns']>) => {
+          const ids = store.sweepCrashedRuns(...args);
+          for (const runId of ids) onChange({ kind: 'run', runId });
+          return ids;
         };
       }
       if (prop === 'deleteRuns') {

@@ -70,7 +70,7 @@ export class MetricStore {
     const n = cols.values.length;
     if (n === 0) return;
     const row = this.getRow.get(runId, key);
-    const summary = summarise(row, cols);
+    const summary = summarise(key, row, cols);
 
     // Extend a partial tail chunk rather than leaving short chunks behind.
     let merged: { steps: ArrayLike<number>; timestamps: ArrayLike<number>; values: ArrayLike<number> } = cols;
@@ -97,9 +97,8 @@ export class MetricStore {
   }
 
   summariesOf(runId: string): Record<string, MetricSummary> {
-    const out: Record<string, MetricSummary> = {};
-    for (const r of this.summaries.all(runId)) out[r.key] = toSummary(r);
-    return out;
+    // fromEntries defines own properties: a metric named `__proto__` is a key like any other.
+    return Object.fromEntries(this.summaries.all(runId).map((r) => [r.key, toSummary(r)]));
   }
 
   /** Points [offset, offset + limit) of a series, in the order they were logged. */
@@ -147,26 +146,46 @@ function validatePoint(p: MetricPoint): void {
   }
 }
 
-function summarise(row: MetricRow | undefined, cols: { steps: ArrayLike<number>; values: ArrayLike<number> }) {
+/** Whether a step can be stored exactly (see checkStep); output parsers drop the points that cannot. */
+export function storableStep(step: number): boolean {
+  return step <= Number.MAX_SAFE_INTEGER && step >= -Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * Steps are stored as float64, exact only up to 2^53: beyond it neighbouring steps (2^63 and
+ * 2^63−1) would silently become one. Refused instead, so no point lands on a step it was not
+ * logged at. Every write path (native, MLflow, `mlwb run`, replay) comes through here.
+ */
+function checkStep(key: string, step: number): void {
+  if (!storableStep(step)) {
+    throw new MlwbError(`Metric ${JSON.stringify(key)}: step ${step} is beyond ±2^53 (${Number.MAX_SAFE_INTEGER}), where steps cannot be stored exactly.`
+      + ' Use steps within that range.');
+  }
+}
+
+function summarise(key: string, row: MetricRow | undefined, cols: { steps: ArrayLike<number>; values: ArrayLike<number> }) {
   let count = row?.count ?? 0;
   let last = row ? (row.last ?? NaN) : NaN;
   let lastStep = row?.last_step ?? -Infinity;
-  let min = row?.min ?? Infinity;
-  let max = row?.max ?? -Infinity;
+  // null until a value other than NaN is seen: a series of only +Infinity has min +Infinity.
+  let min = row?.min ?? null;
+  let max = row?.max ?? null;
   for (let i = 0; i < cols.values.length; i++) {
     const v = cols.values[i];
     const step = cols.steps[i];
+    checkStep(key, step);
     // The latest value is the one at the highest step; among equal steps, the last logged.
     if (step >= lastStep) {
       lastStep = step;
       last = v;
     }
-    if (v < min) min = v;
-    if (v > max) max = v;
+    if (Number.isNaN(v)) continue;
+    if (min === null || v < min) min = v;
+    if (max === null || v > max) max = v;
   }
   count += cols.values.length;
   // SQLite stores NaN as NULL; ±Infinity as REAL.
-  return { count, last: Number.isNaN(last) ? null : last, lastStep, min: min === Infinity ? null : min, max: max === -Infinity ? null : max };
+  return { count, last: Number.isNaN(last) ? null : last, lastStep, min, max };
 }
 
 function toSummary(r: MetricRow): MetricSummary {

@@ -1,9 +1,14 @@
+import type Database from 'better-sqlite3';
+
 /**
  * Numbered schema migrations. The store's schema version is SQLite's `user_version`;
  * migration N brings a store from version N-1 to N. Never edit a released migration:
- * add the next one.
+ * add the next one. A migration is SQL, or a function for what SQL alone cannot say; each runs
+ * inside the one transaction that migrates the store.
  */
-export const MIGRATIONS: readonly string[] = [
+export type Migration = string | ((db: Database.Database) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE experiments (
     id         INTEGER PRIMARY KEY,
@@ -135,6 +140,44 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (experiment_id, key)
   ) WITHOUT ROWID;
   `,
+  // 3: crashed runs. A run whose process died without ending it was "running" forever; now it
+  // records who owns it (pid, host, process start) and when it was last heard from, and a
+  // sweep marks it `crashed` (liveness.ts).
+  (db) => {
+    allowRunStatus(db, 'crashed');
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE runs ADD COLUMN owner_host TEXT;
+      ALTER TABLE runs ADD COLUMN owner_start TEXT;
+      ALTER TABLE runs ADD COLUMN last_seen INTEGER;
+      CREATE INDEX runs_by_status ON runs(status);
+    `);
+  },
 ];
+
+/**
+ * Widens the CHECK on runs.status by editing the table's definition in place, as SQLite's
+ * ALTER TABLE page describes for constraints every existing row already satisfies. The usual
+ * rebuild (new table, copy, drop, rename) cannot run here: dropping `runs` inside the migration
+ * transaction, with foreign keys on, would cascade-delete every run's params and metrics; and
+ * a rebuild would have to know every column other migrations added.
+ */
+function allowRunStatus(db: Database.Database, status: string): void {
+  const sql = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'runs'").pluck().get() as string;
+  const widened = sql.replace(/(status\s+TEXT NOT NULL CHECK \(status IN \([^)]*)\)/, `$1, '${status}')`);
+  if (widened === sql) throw new Error('runs.status has an unexpected definition; cannot add a status');
+  const version = db.pragma('schema_version', { simple: true }) as number;
+  // better-sqlite3 keeps the schema table read-only (SQLite's defensive mode) except in unsafe mode.
+  db.unsafeMode(true);
+  try {
+    db.pragma('writable_schema = ON');
+    db.prepare("UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'runs'").run(widened);
+    // A new schema version makes every connection re-read the definition.
+    db.pragma(`schema_version = ${version + 1}`);
+  } finally {
+    db.pragma('writable_schema = OFF');
+    db.unsafeMode(false);
+  }
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

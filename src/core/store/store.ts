@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import { MlwbError } from '../errors';
+import { ownerIsGone, type RunningRow } from './liveness';
 import { MetricStore } from './metricStore';
+import { damagedStoreError, isCorruption } from './storeDamage';
 import { defaultStoreDir, findStoreDir, openDatabase } from './openDatabase';
 import type {
   ArtifactRef, DatasetRef, EnvInfo, GitInfo, MetricPoint, MetricSeries, NewRun, ParamValue,
@@ -52,8 +54,17 @@ export class Store {
     this.stmts = {
       experimentId: db.prepare<[string], { id: number }>('SELECT id FROM experiments WHERE name = ?'),
       insertExperiment: db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?)'),
-      insertRun: db.prepare(`INSERT INTO runs (id, experiment_id, name, status, source, command, cwd, start_time)
-        VALUES (@id, @experimentId, @name, @status, @source, @command, @cwd, @startTime)`),
+      insertRun: db.prepare(`INSERT INTO runs (id, experiment_id, name, status, source, command, cwd, start_time,
+          owner_pid, owner_host, owner_start, last_seen)
+        VALUES (@id, @experimentId, @name, @status, @source, @command, @cwd, @startTime, @ownerPid, @ownerHost, @ownerStart, @startTime)`),
+      touch: db.prepare(`UPDATE runs SET last_seen = @now,
+          status = CASE status WHEN 'crashed' THEN 'running' ELSE status END,
+          end_time = CASE status WHEN 'crashed' THEN NULL ELSE end_time END
+        WHERE id = @id`),
+      runningRuns: db.prepare<[], RunningRow>(`SELECT id, start_time, owner_pid, owner_host, owner_start, last_seen
+        FROM runs WHERE status = 'running'`),
+      markCrashed: db.prepare(`UPDATE runs SET status = 'crashed', end_time = max(start_time, coalesce(last_seen, start_time))
+        WHERE id = ? AND status = 'running' AND coalesce(last_seen, 0) = coalesce(?, 0)`),
       run: db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`),
       runsByPrefix: db.prepare<[string], { id: string }>("SELECT id FROM runs WHERE id LIKE ? || '%' ESCAPE '\\' LIMIT 2"),
       finish: db.prepare('UPDATE runs SET status = ?, end_time = ?, exit_code = ? WHERE id = ?'),
@@ -100,7 +111,16 @@ export class Store {
       throw new MlwbError(`No run store found in ${path.resolve(options.cwd)} or its parents.`,
         'Track a run first (mlwb run -- …), or pass --store DIR.');
     }
-    return new Store(openDatabase(dir, options.create), dir);
+    const db = openDatabase(dir, options.create);
+    try {
+      const store = new Store(db, dir);
+      // Opening is one of the moments a dead run is noticed (the endpoint's timer is the other).
+      store.sweepCrashedRuns();
+      return store;
+    } catch (err) {
+      db.close();
+      throw isCorruption(err) ? damagedStoreError(db.name, err) : err;
+    }
   }
 
   close(): void {
@@ -125,6 +145,9 @@ export class Store {
         command: JSON.stringify(run.command ?? []),
         cwd: run.cwd ?? null,
         startTime,
+        ownerPid: run.owner?.pid ?? null,
+        ownerHost: run.owner?.host ?? null,
+        ownerStart: run.owner?.start ?? null,
       });
     });
     return id;
@@ -149,6 +172,32 @@ export class Store {
       if (fields.userId !== undefined) this.stmts.setUser.run(fields.userId, id);
       if (fields.lifecycleStage !== undefined) this.stmts.setLifecycle.run(fields.lifecycleStage, id);
     });
+  }
+
+  /**
+   * The run's owner is alive: records when it was last heard from. A run marked crashed that
+   * speaks again (a remote host back from a long pause) is running again.
+   */
+  touchRun(id: string, now = Date.now()): void {
+    this.stmts.touch.run({ id, now });
+  }
+
+  /**
+   * Marks running runs whose owning process is gone as crashed (see liveness.ts), ending them
+   * when they were last heard from; returns their ids. A store that cannot be written now (busy
+   * past the timeout, read-only) is left for the next sweep: a read must not fail for this.
+   */
+  sweepCrashedRuns(now = Date.now()): string[] {
+    let gone: RunningRow[];
+    try {
+      gone = this.stmts.runningRuns.all().filter((row) => ownerIsGone(row, now));
+      if (gone.length === 0) return [];
+      // Only runs not heard from since they were judged: a heartbeat in between wins.
+      return this.transaction(() => gone.filter((row) => this.stmts.markCrashed.run(row.id, row.last_seen).changes > 0).map((r) => r.id));
+    } catch (err) {
+      if (isTransient(err)) return [];
+      throw err;
+    }
   }
 
   renameRun(id: string, name: string): void {
@@ -274,10 +323,9 @@ export class Store {
   }
 
   private toRecord(row: RunRow): RunRecord {
-    const params: Record<string, ParamValue> = {};
-    for (const p of this.stmts.params.all(row.id)) params[p.key] = decodeParam(p.value, p.type);
-    const tags: Record<string, string> = {};
-    for (const t of this.stmts.tags.all(row.id)) tags[t.key] = t.value;
+    // fromEntries defines own properties: a key named `__proto__` is kept like any other.
+    const params = Object.fromEntries(this.stmts.params.all(row.id).map((p) => [p.key, decodeParam(p.value, p.type)]));
+    const tags = Object.fromEntries(this.stmts.tags.all(row.id).map((t) => [t.key, t.value]));
     const gitRow = this.stmts.gitSummary.get(row.id);
     const env = this.stmts.env.get(row.id);
     return {
@@ -305,6 +353,11 @@ export class Store {
       artifacts: this.stmts.artifacts.all(row.id),
     };
   }
+}
+
+function isTransient(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_READONLY'));
 }
 
 function decodeParam(value: string, type: string): ParamValue {

@@ -1,5 +1,6 @@
-export type RunStatus = 'running' | 'finished' | 'failed' | 'killed';
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'finished', 'failed', 'killed'];
+/** `crashed`: the run's process died without ending it (see liveness.ts); its end time is when it was last seen. */
+export type RunStatus = 'running' | 'finished' | 'failed' | 'killed' | 'crashed';
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'finished', 'failed', 'killed', 'crashed'];
 
 /** Where a run came from: a script under `mlwb run`, a notebook cell, the Python client, an MLflow client… */
 export type RunSource = 'script' | 'notebook' | 'client' | 'mlflow' | 'terminal' | 'cli';
@@ -122,6 +123,16 @@ export interface NewRun {
   startTime?: number;
   status?: RunStatus;
   id?: string;
+  /** The process that keeps the run going: when it is gone, the run is crashed. */
+  owner?: RunOwner;
+}
+
+/** Who owns a running run, enough to tell later whether that process still lives. */
+export interface RunOwner {
+  pid: number;
+  host: string;
+  /** The process's start, `<boot id>:<start ticks>` from /proc (Linux): a reused pid has another; null elsewhere. */
+  start: string | null;
 }
 
 export interface RunFilter {

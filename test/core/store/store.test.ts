@@ -69,7 +69,7 @@ describe('store location', () => {
     const file = path.join(root, '.mlwb', 'mlwb.db');
     fs.writeFileSync(file, 'this is not sqlite at all, just text that is long enough to be a header');
     assert.throws(() => Store.open({ cwd: root, create: true }), (e: unknown) =>
-      e instanceof MlwbError && /cannot be opened/.test(e.message));
+      e instanceof MlwbError && /is damaged \(file is not a database\)/.test(e.message) && /mlwb doctor --recover/.test(e.oneLine));
     assert.match(fs.readFileSync(file, 'utf8'), /^this is not sqlite/);
   });
 });

@@ -116,7 +116,8 @@ describe('ML Workbench in the extension host', () => {
     const config = vscode.workspace.getConfiguration('mlwb');
     await config.update('confirmDelete', false, vscode.ConfigurationTarget.Global);
     try {
-      await vscode.commands.executeCommand('mlwb.deleteRun', runId);
+      // The run is still running (created through the endpoint, never ended): deleting it takes force.
+      await vscode.commands.executeCommand('mlwb.deleteRun', runId, undefined, { force: true });
       await until('the run to leave api.folders()', () => !folder().runIds.includes(runId));
     } finally {
       await config.update('confirmDelete', undefined, vscode.ConfigurationTarget.Global);

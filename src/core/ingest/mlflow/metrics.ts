@@ -50,6 +50,7 @@ export async function logMetric(r: RouteRequest) {
   r.ctx.store.transaction(() => {
     for (const [key, cols] of series) r.ctx.store.metrics.appendSeries(run.id, key, cols);
   });
+  r.ctx.seen(run.id);
   return {};
 }
 
@@ -81,6 +82,8 @@ export async function logBatch(r: RouteRequest) {
     setTags(data, run.id, tags);
     for (const [key, cols] of series) r.ctx.store.metrics.appendSeries(run.id, key, cols);
   });
+  // MLflow clients send no pid: what they log is how their runs are known to be alive.
+  r.ctx.seen(run.id);
   return {};
 }
 

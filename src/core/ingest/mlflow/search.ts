@@ -34,7 +34,7 @@ const NUMBER_ATTRIBUTES: Record<string, (c: Candidate) => FilterValue> = {
 
 function field({ entity, key }: Identifier): Field<Candidate> {
   switch (entity) {
-    case 'metric': return { kind: 'number', get: (c) => c.metrics[key] };
+    case 'metric': return { kind: 'number', get: (c) => (Object.hasOwn(c.metrics, key) ? c.metrics[key] : undefined) };
     case 'param': return { kind: 'string', get: (c) => c.params.get(key) };
     case 'tag': return { kind: 'string', get: (c) => c.tags.get(key) };
     default: {
@@ -47,8 +47,7 @@ function field({ entity, key }: Identifier): Field<Candidate> {
 }
 
 function load(data: MlflowData, row: RunRow): Candidate {
-  const metrics: Record<string, number> = {};
-  for (const [k, m] of Object.entries(data.store.metrics.summariesOf(row.id))) metrics[k] = m.last;
+  const metrics: Record<string, number> = Object.fromEntries(Object.entries(data.store.metrics.summariesOf(row.id)).map(([k, m]) => [k, m.last]));
   const tags = new Map(data.tags(row.id).map((t) => [t.key, t.value]));
   if (!tags.has('mlflow.runName')) tags.set('mlflow.runName', row.name);
   return { row, metrics, params: new Map(data.params(row.id).map((p) => [p.key, p.value])), tags };

@@ -88,7 +88,10 @@ export function keyValues(list: Record<string, unknown>[], what: string): { key:
   });
 }
 
-const TO_MLFLOW: Record<RunStatus, string> = { running: 'RUNNING', finished: 'FINISHED', failed: 'FAILED', killed: 'KILLED' };
+// MLflow has no "crashed": a run whose process died unannounced did not finish, and nobody
+// stopped it on purpose (KILLED), so it reads as FAILED — as MLflow's own client reports a
+// run that ended in an exception. Nothing maps back to crashed: only mlwb's sweep decides that.
+const TO_MLFLOW: Record<RunStatus, string> = { running: 'RUNNING', finished: 'FINISHED', failed: 'FAILED', killed: 'KILLED', crashed: 'FAILED' };
 const FROM_MLFLOW: Record<string, RunStatus> = { RUNNING: 'running', SCHEDULED: 'running', FINISHED: 'finished', FAILED: 'failed', KILLED: 'killed' };
 
 export function toMlflowStatus(s: RunStatus): string {
