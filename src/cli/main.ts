@@ -7,6 +7,7 @@ import { reproduceCommand } from './commands/reproduce';
 import { registerRunsSubcommand, runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
+import { closableOutput } from './output';
 import { USAGE } from './usage';
 
 const COMMANDS: Record<string, Command> = {
@@ -49,11 +50,13 @@ async function confirmOnTerminal(question: string): Promise<boolean> {
 
 export async function main(argv: string[], partial: Partial<CliContext> = {}): Promise<number> {
   const env = partial.env ?? process.env;
+  const stdout = partial.out ? undefined : closableOutput(process.stdout);
+  const stderr = partial.err ? undefined : closableOutput(process.stderr);
   const ctx: CliContext = {
     cwd: process.cwd(),
     env,
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out: (t) => stdout?.write(t),
+    err: (t) => stderr?.write(t),
     confirm: confirmOnTerminal,
     ...partial,
   };
