@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { patternsFromEnv } from '../../core/capture/outputMetrics';
+import { withUserPath } from '../../core/capture/npmPath';
 import { RunRecorder } from '../../core/capture/runRecorder';
 import { runScript, type ScriptResult, STOP_SIGNALS } from '../../core/capture/scriptRunner';
 import { MlwbError } from '../../core/errors';
@@ -51,6 +52,8 @@ export function childEnv(base: NodeJS.ProcessEnv, run: { id: string; storeDir: s
 
 /** Runs a command as a tracked run: output tee'd to the terminal and recorded, status from its exit. */
 export async function trackCommand(store: Store, ctx: CliContext, options: TrackOptions): Promise<ScriptResult & { runId: string }> {
+  // Under `npx mlwb`, the command is found (and runs) with the PATH the user's shell had.
+  const env = withUserPath(ctx.env);
   const tags = options.metricPatterns.length
     ? { ...options.tags, [METRIC_PATTERNS_TAG]: JSON.stringify(options.metricPatterns) }
     : options.tags;
@@ -58,7 +61,7 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
     ...options,
     tags,
     source: 'script',
-    env: ctx.env,
+    env,
     onNote: (message) => ctx.err(`mlwb: warning: ${message}\n`),
   });
   const short = recorder.id.slice(0, 8);
@@ -70,7 +73,7 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
   const result = await runScript({
     command: options.command,
     cwd: options.cwd,
-    env: childEnv(ctx.env, { id: recorder.id, storeDir: store.dir }, endpoint),
+    env: childEnv(env, { id: recorder.id, storeDir: store.dir }, endpoint),
     onOutput: (stream, chunk) => {
       const text = decoders[stream].write(chunk);
       if (text) (stream === 'stdout' ? ctx.out : ctx.err)(text);
