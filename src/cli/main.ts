@@ -8,6 +8,7 @@ import { registerRunsSubcommand, runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
 import { closableOutput } from './output';
+import { visible } from './terminalText';
 import { USAGE } from './usage';
 
 const COMMANDS: Record<string, Command> = {
@@ -77,7 +78,7 @@ export async function main(argv: string[], partial: Partial<CliContext> = {}): P
     return await command(rest, ctx);
   } catch (err) {
     if (err instanceof MlwbError) {
-      ctx.err(`mlwb: ${err.oneLine}\n`);
+      ctx.err(`mlwb: ${visible(err.oneLine)}\n`);
       return err.exitCode;
     }
     ctx.err(`mlwb: internal error: ${(err as Error).stack ?? String(err)}\n`);

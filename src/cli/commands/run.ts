@@ -8,6 +8,7 @@ import { startEndpoint } from '../../core/ingest/endpoint';
 import type { Store } from '../../core/store/store';
 import { type CliContext, type Command, withStore } from '../context';
 import { formatDuration } from '../../core/live/runSummary';
+import { visible } from '../terminalText';
 
 export interface TrackOptions {
   command: string[];
@@ -62,10 +63,10 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
     tags,
     source: 'script',
     env,
-    onNote: (message) => ctx.err(`mlwb: warning: ${message}\n`),
+    onNote: (message) => ctx.err(`mlwb: warning: ${visible(message)}\n`),
   });
   const short = recorder.id.slice(0, 8);
-  ctx.err(`mlwb: run ${short} "${recorder.name}" (experiment ${recorder.experiment})\n`);
+  ctx.err(`mlwb: run ${short} "${visible(recorder.name)}" (experiment ${visible(recorder.experiment)})\n`);
   // An endpoint on this store for the child's lifetime: clients and MLflow code inside it log here.
   const endpoint = await startEndpoint(store, { log: (message) => ctx.err(`mlwb: ${message}\n`) });
   const started = Date.now();

@@ -5,6 +5,7 @@ import { RUN_STATUSES, type RunStatus } from '../../core/store/types';
 import { type CliContext, type Command, withStore } from '../context';
 import { toJson } from '../format';
 import { renderDiff, renderRun, renderRunList } from '../render';
+import { visible } from '../terminalText';
 
 const SUBCOMMANDS: Record<string, Command> = {
   ls: runsLs,
@@ -73,7 +74,7 @@ async function runsRm(args: string[], ctx: CliContext): Promise<number> {
   return withStore(ctx, false, async (s) => {
     const runs = positionals.map((p) => s.getRun(s.resolveRunId(p))!);
     if (!values.yes) {
-      const list = runs.map((r) => `${r.id.slice(0, 8)} ${r.name}`).join(', ');
+      const list = runs.map((r) => `${r.id.slice(0, 8)} ${visible(r.name)}`).join(', ');
       if (!(await ctx.confirm(`Delete ${runs.length} run(s): ${list}?`))) {
         ctx.err('Nothing deleted (pass --yes to delete without asking).\n');
         return 1;
