@@ -64,6 +64,7 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
     source: 'script',
     env,
     onNote: (message) => ctx.err(`mlwb: warning: ${visible(message)}\n`),
+    onProgress: (message) => ctx.err(`mlwb: ${visible(message)}\n`),
   });
   const short = recorder.id.slice(0, 8);
   ctx.err(`mlwb: run ${short} "${visible(recorder.name)}" (experiment ${visible(recorder.experiment)})\n`);
@@ -86,12 +87,17 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
     if (rest) (stream === 'stdout' ? ctx.out : ctx.err)(rest);
   }
   if (result.startError) recorder.output('stderr', `mlwb: ${result.startError}\n`);
-  // The child is gone; another Ctrl-C now would only leave the run half-saved, so it waits.
-  const ignore = () => ctx.err('mlwb: saving the run…\n');
+  // The child is gone; another Ctrl-C now would only leave the run half-saved, so it waits —
+  // except for hashing big data files, which it cuts short (the data record says so).
+  const skipHashing = new AbortController();
+  const ignore = () => {
+    skipHashing.abort();
+    ctx.err('mlwb: saving the run…\n');
+  };
   for (const s of STOP_SIGNALS) process.on(s, ignore);
   try {
     await endpoint.close();
-    await recorder.finish(result.status, result.exitCode);
+    await recorder.finish(result.status, result.exitCode, { stop: skipHashing.signal });
   } finally {
     for (const s of STOP_SIGNALS) process.off(s, ignore);
   }
