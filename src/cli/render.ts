@@ -41,7 +41,7 @@ export function renderRun(run: RunRecord): string {
   lines.push(`  started     ${run.startTime}   duration ${formatDuration(runDurationMs(run))}`);
   if (run.command.length) lines.push(`  command     ${visible(run.command.join(' '))}`);
   if (run.cwd) lines.push(`  directory   ${visible(run.cwd)}`);
-  if (run.notes) lines.push(`  notes       ${visible(run.notes)}`);
+  for (const note of run.notes ? run.notes.split('\n') : []) lines.push(`  note        ${visible(note)}`);
   section('Parameters', Object.entries(run.params).map(([k, v]) => [k, String(v)]));
   section('Metrics (last / min / max / points)', Object.entries(run.metrics).map(([k, m]) =>
     [k, `${formatNumber(m.last)} / ${formatNumber(m.min)} / ${formatNumber(m.max)} / ${m.count} (step ${m.lastStep})`]));
@@ -52,6 +52,7 @@ export function renderRun(run: RunRecord): string {
       ['branch', run.git.branch ?? '(detached)'],
       ['remote', run.git.remote ?? '(none)'],
       ['dirty', run.git.dirty ? `yes (${run.git.diffBytes} bytes of changes${run.git.diffTruncated ? ', diff truncated' : ''})` : 'no'],
+      ...(run.gitNote ? [['note', run.gitNote] as [string, string]] : []),
     ]);
   } else if (run.gitNote) section('Git', [['note', run.gitNote]]);
   if (run.env) {
@@ -66,7 +67,8 @@ export function renderRun(run: RunRecord): string {
       ...run.env.notes.map((n): [string, string] => ['note', n]),
     ]);
   }
-  section('Data', run.data.map((d) => [d.path, `${d.bytes} bytes, ${d.rows ?? '?'} rows, sha256 ${d.sha256.slice(0, 12)}`]));
+  section('Data', run.data.map((d) => [d.path,
+    `${d.bytes} bytes, ${d.rows ?? '?'} rows, ${d.sha256 ? `sha256 ${d.sha256.slice(0, 12)}` : 'not hashed'}${d.note ? ` (${d.note})` : ''}`]));
   section('Artifacts', run.artifacts.map((a) => [a.path, `${a.bytes} bytes, sha256 ${a.sha256.slice(0, 12)}`]));
   return lines.join('\n') + '\n';
 }

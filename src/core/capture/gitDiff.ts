@@ -36,9 +36,14 @@ export async function uncommittedDiff(root: string, options: { maxBytes: number;
     return clean;
   };
 
-  const tracked = await streamLines(root, ['diff', 'HEAD', '--binary', '--no-color', '--no-ext-diff'], out, options.signal,
-    (line) => (line.startsWith('+') && !line.startsWith('+++ ') ? `+${added(line.slice(1))}` : line));
-  const trackedChanges = out.totalBytes > 0;
+  // Whether tracked files changed, cheaply (no diff computed): stop at the first entry. A git
+  // that does not answer in time counts as changed, since a clean tree cannot be vouched for.
+  const status = await streamGit(root, ['status', '--porcelain', '-z', '--untracked-files=no'], options.signal, () => false);
+  const trackedChanges = status !== 'completed';
+  const tracked = trackedChanges
+    ? await streamLines(root, ['diff', 'HEAD', '--binary', '--no-color', '--no-ext-diff'], out, options.signal,
+      (line) => (line.startsWith('+') && !line.startsWith('+++ ') ? `+${added(line.slice(1))}` : line))
+    : 'completed';
 
   const { files, more, end } = await listUntracked(root, options.maxUntracked, options.signal);
   const secrets: string[] = [];

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_UNTRACKED_FILES, uncommittedDiff } from './gitDiff';
 
 export const DEFAULT_MAX_DIFF_BYTES = 5 * 1024 * 1024;
 /** The whole git capture's budget: a run is recorded with what git gave by then. */
-export const DEFAULT_GIT_TIMEOUT_MS = 10_000;
+export const DEFAULT_GIT_TIMEOUT_MS = 15_000;
 
 export interface GitCaptureOptions {
   maxDiffBytes?: number;
