@@ -3,17 +3,18 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { Store } from '../../src/core/store/store';
 import type { RunRecord } from '../../src/core/store/types';
 import { tempDir } from '../helpers/tmp';
 import { git, gitRepo, mlwb, mlwbJson, REPO } from './harness';
 
-const MAX_RSS_HOOK = path.join(REPO, 'test', 'helpers', 'maxRss.cjs');
+const MAX_RSS_HOOK = pathToFileURL(path.join(REPO, 'test', 'helpers', 'maxRss.mjs')).href;
 
 /** `mlwb run` with its own peak memory (KiB) measured in its process. */
 async function runMeasured(repo: string, command: string[]) {
   const file = path.join(tempDir(), 'maxrss');
-  const r = await mlwb(['run', '--', ...command], repo, { NODE_OPTIONS: `--require ${MAX_RSS_HOOK}`, MLWB_TEST_MAXRSS_FILE: file });
+  const r = await mlwb(['run', '--', ...command], repo, { NODE_OPTIONS: `--import ${MAX_RSS_HOOK}`, MLWB_TEST_MAXRSS_FILE: file });
   assert.equal(r.code, 0, r.stderr);
   return { ...r, maxRssKiB: Number(fs.readFileSync(file, 'utf8')) };
 }
