@@ -64,8 +64,8 @@ export function redactEntries<T extends ParamValue>(entries: Record<string, T>):
 
 /** `NAME = "value"`, `"name": 'value'`: a quoted literal assigned to a name. */
 const QUOTED_ASSIGNMENT = /(["']?)([A-Za-z_][\w.-]*)\1(\s*[:=]\s*)(["'])([^"'\n]+)\4/g;
-/** A whole `NAME=value` / `name: value` line (.env files, YAML, INI). */
-const LINE_ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)(\s*[:=]\s*)(\S.*?)\s*$/;
+/** A whole `NAME=value` / `name: value` line with a bare literal (.env files, YAML, INI; not code). */
+const LINE_ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)(\s*[:=]\s*)([^\s()[\]{}"'`,;]+)\s*$/;
 
 /**
  * One line of a file as the diff stores it: secret tokens, URL passwords and literals assigned to
@@ -73,7 +73,7 @@ const LINE_ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)(\s*[:=]\s*)(\S.*
  */
 export function redactLine(line: string): string {
   const whole = LINE_ASSIGNMENT.exec(line);
-  if (whole && isSecretName(whole[2]) && !/^["']/.test(whole[4])) return `${whole[1]}${whole[2]}${whole[3]}${REDACTED}`;
+  if (whole && isSecretName(whole[2])) return `${whole[1]}${whole[2]}${whole[3]}${REDACTED}`;
   return redactValue(line.replace(QUOTED_ASSIGNMENT, (all, q: string, name: string, sep: string, quote: string) =>
     isSecretName(name) ? `${q}${name}${q}${sep}${quote}${REDACTED}${quote}` : all));
 }
