@@ -64,6 +64,7 @@ export class RunRecorder {
   private readonly hashing = new AbortController();
   private readonly dataProgress = { bytesRead: 0 };
   private dataBytes = 0;
+  private dataPending = 0;
   private readonly notes: string[] = [];
   private readonly timer: NodeJS.Timeout;
   private soon: NodeJS.Timeout | undefined;
@@ -122,7 +123,10 @@ export class RunRecorder {
       () => recorder.note(`The environment capture did not finish within ${CAPTURE_WAIT_MS / 1000} s: the run has no environment record.`));
     recorder.dataBytes = sizes.reduce((a, b) => a + b, 0);
     for (const p of data) {
-      const work = fingerprintData(p, options.cwd, { signal: recorder.hashing.signal, progress: recorder.dataProgress }).then(
+      recorder.dataPending++;
+      const work = fingerprintData(p, options.cwd, { signal: recorder.hashing.signal, progress: recorder.dataProgress }).finally(() => {
+        recorder.dataPending--;
+      }).then(
         (d) => {
           store.addDataset(id, d);
           if (d.note) recorder.note(`data ${d.path}: ${d.note}`);
@@ -185,11 +189,14 @@ export class RunRecorder {
     const stopHashing = () => this.hashing.abort();
     stop?.addEventListener('abort', stopHashing, { once: true });
     const killTimer = killed ? setTimeout(stopHashing, CAPTURE_WAIT_KILLED_MS) : undefined;
-    const progress = setInterval(() => {
+    const report = () => {
       const gib = (n: number) => (n / 2 ** 30).toFixed(1);
       const of = this.dataBytes >= this.dataProgress.bytesRead ? ` of ${gib(this.dataBytes)}` : '';
       this.onProgress(`hashing data: ${gib(this.dataProgress.bytesRead)}${of} GiB read (Ctrl-C skips)`);
-    }, PROGRESS_INTERVAL_MS);
+    };
+    // Said at once when the command is done before its data is hashed, then every second.
+    if (this.dataPending > 0) report();
+    const progress = setInterval(report, PROGRESS_INTERVAL_MS);
     try {
       await all;
     } finally {
