@@ -29,6 +29,14 @@ export function streamGit(cwd: string, args: string[], signal: AbortSignal, onDa
       signal.removeEventListener('abort', onAbort);
       reject(err);
     });
+    // A stopped git may leave a grandchild (a hook) holding its pipes open: done when git exits.
+    child.on('exit', () => {
+      if (end === undefined) return;
+      child.stdout.destroy();
+      child.stderr.destroy();
+      signal.removeEventListener('abort', onAbort);
+      resolve(end);
+    });
     child.on('close', (code) => {
       signal.removeEventListener('abort', onAbort);
       if (end !== undefined) resolve(end);
