@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { patternsFromEnv } from '../../core/capture/outputMetrics';
+import { REDACTED } from '../../core/capture/redact';
 import { compareLastValues, type MetricComparison, prepareReproduction } from '../../core/capture/reproduce';
 import { STOP_SIGNALS } from '../../core/capture/scriptRunner';
 import { MlwbError } from '../../core/errors';
@@ -33,6 +34,9 @@ export const reproduceCommand: Command = async (args, ctx) => {
         const { run } = repro;
         ctx.err(`mlwb: reproducing run ${run.id.slice(0, 8)} at commit ${store.getGit(run.id)!.git!.commit.slice(0, 12)} in ${repro.cwd}\n`);
         for (const note of repro.dataNotes) ctx.err(`mlwb: ${visible(note)}\n`);
+        if (repro.command.some((a) => a.includes(REDACTED))) {
+          ctx.err(`mlwb: warning: the run's command had secret values, recorded as ${REDACTED}; the reproduction gets that text instead.\n`);
+        }
         const recorded = run.tags[METRIC_PATTERNS_TAG];
         const result = await trackCommand(store, ctx, {
           command: repro.command,

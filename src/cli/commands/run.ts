@@ -103,7 +103,7 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
   }
   const took = formatDuration(Date.now() - started);
   const how = result.startError ?? (result.stoppedBy ? `stopped by ${result.stoppedBy}` : `exit ${result.exitCode}`);
-  ctx.err(`mlwb: run ${short} ${result.status} (${how}) after ${took}; details: mlwb runs show ${short}\n`);
+  ctx.err(`mlwb: run ${short} ${result.status} (${visible(how)}) after ${took}; details: mlwb runs show ${short}\n`);
   return { ...result, runId: recorder.id };
 }
 
