@@ -64,7 +64,7 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
     source: 'script',
     env,
     onNote: (message) => ctx.err(`mlwb: warning: ${visible(message)}\n`),
-    onProgress: (message) => ctx.err(`mlwb: ${visible(message)}\n`),
+    onProgress: (message) => ctx.err(`mlwb: ${visible(message)} (Ctrl-C skips)\n`),
   });
   const short = recorder.id.slice(0, 8);
   ctx.err(`mlwb: run ${short} "${visible(recorder.name)}" (experiment ${visible(recorder.experiment)})\n`);

@@ -60,6 +60,8 @@ export class RunRecorder {
   private readonly decoders: Record<OutputStream, StringDecoder>;
   private pending: MetricPoint[] = [];
   private readonly captures: Promise<void>[] = [];
+  /** What to record for a capture still running when the run ends (a note instead of nothing). */
+  private readonly unfinished: (() => void)[] = [];
   private readonly dataCaptures: Promise<void>[] = [];
   private readonly hashing = new AbortController();
   private readonly dataProgress = { bytesRead: 0 };
@@ -192,7 +194,7 @@ export class RunRecorder {
     const report = () => {
       const gib = (n: number) => (n / 2 ** 30).toFixed(1);
       const of = this.dataBytes >= this.dataProgress.bytesRead ? ` of ${gib(this.dataBytes)}` : '';
-      this.onProgress(`hashing data: ${gib(this.dataProgress.bytesRead)}${of} GiB read (Ctrl-C skips)`);
+      this.onProgress(`hashing data: ${gib(this.dataProgress.bytesRead)}${of} GiB read`);
     };
     // Said at once when the command is done before its data is hashed, then every second.
     if (this.dataPending > 0) report();
@@ -205,8 +207,6 @@ export class RunRecorder {
       stop?.removeEventListener('abort', stopHashing);
     }
   }
-
-  private readonly unfinished: (() => void)[] = [];
 
   /** Background capture: `write` its result, or `onUnfinished` when the run ends before it does. */
   private capture<T>(what: string, work: Promise<T>, write: (value: T) => void, onUnfinished?: () => void): void {
