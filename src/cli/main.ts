@@ -9,6 +9,8 @@ import { reproduceCommand } from './commands/reproduce';
 import { registerRunsSubcommand, runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
+import { closableOutput } from './output';
+import { visible } from './terminalText';
 import { USAGE } from './usage';
 
 const COMMANDS: Record<string, Command> = {
@@ -52,11 +54,13 @@ async function confirmOnTerminal(question: string): Promise<boolean> {
 
 export async function main(argv: string[], partial: Partial<CliContext> = {}): Promise<number> {
   const env = partial.env ?? process.env;
+  const stdout = partial.out ? undefined : closableOutput(process.stdout);
+  const stderr = partial.err ? undefined : closableOutput(process.stderr);
   const ctx: CliContext = {
     cwd: process.cwd(),
     env,
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out: (t) => stdout?.write(t),
+    err: (t) => stderr?.write(t),
     confirm: confirmOnTerminal,
     ...partial,
   };
@@ -79,7 +83,7 @@ export async function main(argv: string[], partial: Partial<CliContext> = {}): P
     // A damaged page met outside withStore (a command holding the store itself) is the same state.
     const err = isCorruption(caught) ? damagedStoreError(undefined, caught) : caught;
     if (err instanceof MlwbError) {
-      ctx.err(`mlwb: ${err.oneLine}\n`);
+      ctx.err(`mlwb: ${visible(err.oneLine)}\n`);
       return err.exitCode;
     }
     ctx.err(`mlwb: internal error: ${(err as Error).stack ?? String(err)}\n`);

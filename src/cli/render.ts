@@ -2,6 +2,7 @@ import type { RunDiff } from '../core/compare/runDiff';
 import type { RunRecord } from '../core/store/types';
 import { formatDuration, keyMetric, runDurationMs } from '../core/live/runSummary';
 import { formatNumber, formatTable } from './format';
+import { visible } from './terminalText';
 
 function keyMetricText(run: RunRecord): string {
   const metric = keyMetric(run.metrics);
@@ -29,16 +30,18 @@ export function renderRun(run: RunRecord): string {
   const section = (title: string, entries: [string, string][]) => {
     if (entries.length === 0) return;
     lines.push('', `${title}:`);
-    const width = Math.max(...entries.map(([k]) => k.length));
-    for (const [k, v] of entries) lines.push(`  ${k.padEnd(width)}  ${v}`);
+    const shown = entries.map(([k, v]) => [visible(k), visible(v)]);
+    const width = Math.max(...shown.map(([k]) => k.length));
+    for (const [k, v] of shown) lines.push(`  ${k.padEnd(width)}  ${v}`);
   };
-  lines.push(`Run ${run.id}  ${run.name}`);
-  lines.push(`  experiment  ${run.experiment}`);
+  lines.push(`Run ${run.id}  ${visible(run.name)}`);
+  lines.push(`  experiment  ${visible(run.experiment)}`);
   lines.push(`  status      ${run.status}${run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}`);
   lines.push(`  source      ${run.source}`);
   lines.push(`  started     ${run.startTime}   duration ${formatDuration(runDurationMs(run))}`);
-  if (run.command.length) lines.push(`  command     ${run.command.join(' ')}`);
-  if (run.cwd) lines.push(`  directory   ${run.cwd}`);
+  if (run.command.length) lines.push(`  command     ${visible(run.command.join(' '))}`);
+  if (run.cwd) lines.push(`  directory   ${visible(run.cwd)}`);
+  for (const note of run.notes ? run.notes.split('\n') : []) lines.push(`  note        ${visible(note)}`);
   section('Parameters', Object.entries(run.params).map(([k, v]) => [k, String(v)]));
   section('Metrics (last / min / max / points)', Object.entries(run.metrics).map(([k, m]) =>
     [k, `${formatNumber(m.last)} / ${formatNumber(m.min)} / ${formatNumber(m.max)} / ${m.count} (step ${m.lastStep})`]));
@@ -49,6 +52,7 @@ export function renderRun(run: RunRecord): string {
       ['branch', run.git.branch ?? '(detached)'],
       ['remote', run.git.remote ?? '(none)'],
       ['dirty', run.git.dirty ? `yes (${run.git.diffBytes} bytes of changes${run.git.diffTruncated ? ', diff truncated' : ''})` : 'no'],
+      ...(run.gitNote ? [['note', run.gitNote] as [string, string]] : []),
     ]);
   } else if (run.gitNote) section('Git', [['note', run.gitNote]]);
   if (run.env) {
@@ -63,13 +67,14 @@ export function renderRun(run: RunRecord): string {
       ...run.env.notes.map((n): [string, string] => ['note', n]),
     ]);
   }
-  section('Data', run.data.map((d) => [d.path, `${d.bytes} bytes, ${d.rows ?? '?'} rows, sha256 ${d.sha256.slice(0, 12)}`]));
+  section('Data', run.data.map((d) => [d.path,
+    `${d.bytes} bytes, ${d.rows ?? '?'} rows, ${d.sha256 ? `sha256 ${d.sha256.slice(0, 12)}` : 'not hashed'}${d.note ? ` (${d.note})` : ''}`]));
   section('Artifacts', run.artifacts.map((a) => [a.path, `${a.bytes} bytes, sha256 ${a.sha256.slice(0, 12)}`]));
   return lines.join('\n') + '\n';
 }
 
 export function renderDiff(diff: RunDiff): string {
-  const lines = [`a: ${diff.a.id.slice(0, 8)} ${diff.a.name}`, `b: ${diff.b.id.slice(0, 8)} ${diff.b.name}`];
+  const lines = [`a: ${diff.a.id.slice(0, 8)} ${visible(diff.a.name)}`, `b: ${diff.b.id.slice(0, 8)} ${visible(diff.b.name)}`];
   const show = (v: unknown) => (v === null ? '—' : typeof v === 'number' ? formatNumber(v) : String(v));
   const section = (title: string, rows: string[][], header: string[]) => {
     lines.push('', `${title}:`);

@@ -37,7 +37,7 @@ function render({ run, keyMetric }: RunDetailsSnapshot): void {
   page.append(section('Metrics', metricsTable(run.metrics, keyMetric), 'metrics'));
   page.append(section('Git', table(['', ''], gitRows(run)), 'git'));
   page.append(section('Environment', table(['', ''], envRows(run)), 'environment'));
-  if (run.data.length) page.append(section('Data', table(['path', 'rows', 'bytes', 'sha256'], run.data.map((d) => [d.path, String(d.rows ?? ''), String(d.bytes), d.sha256.slice(0, 12)])), 'data'));
+  if (run.data.length) page.append(section('Data', table(['path', 'rows', 'bytes', 'sha256'], run.data.map((d) => [d.path, String(d.rows ?? ''), String(d.bytes), d.sha256 ? d.sha256.slice(0, 12) : d.note ?? 'not hashed'])), 'data'));
   app.replaceChildren(page);
   app.removeAttribute('aria-busy');
 }
@@ -84,6 +84,7 @@ function gitRows(run: RunRecord): string[][] {
     ['branch', run.git.branch ?? '(detached)'],
     ['remote', run.git.remote ?? ''],
     ['uncommitted changes', run.git.dirty ? `yes (${run.git.diffBytes} bytes of diff)` : 'no'],
+    ...(run.gitNote ? [['note', run.gitNote]] : []),
   ];
 }
 

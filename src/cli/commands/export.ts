@@ -3,6 +3,7 @@ import { MlwbError } from '../../core/errors';
 import type { RunRecord } from '../../core/store/types';
 import { type Command, withStore } from '../context';
 import { toJson } from '../format';
+import { visible } from '../terminalText';
 
 export const exportCommand: Command = async (args, ctx) => {
   let format: string | undefined;
@@ -31,8 +32,18 @@ export function runsToCsv(runs: RunRecord[]): string {
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
+/**
+ * A CSV cell that a spreadsheet shows as text: text starting with `= + - @`, tab or CR would be
+ * read as a formula (CSV injection), so it gets a leading `'` as OWASP recommends; numbers,
+ * negative ones included, stay numbers. Control characters other than line breaks and tabs
+ * are spelled out (`\x1b`) so the file is also safe to print. JSON export keeps values exact.
+ */
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  let s = typeof v === 'number' || typeof v === 'boolean' ? String(v) : String(v).replace(CSV_CONTROL, (c) => visible(c));
+  if (typeof v === 'string' && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const CSV_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;

@@ -3,11 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { patternsFromEnv } from '../../core/capture/outputMetrics';
+import { REDACTED } from '../../core/capture/redact';
 import { compareLastValues, type MetricComparison, prepareReproduction } from '../../core/capture/reproduce';
 import { STOP_SIGNALS } from '../../core/capture/scriptRunner';
 import { MlwbError } from '../../core/errors';
 import { type Command, withStore } from '../context';
 import { formatNumber, formatTable } from '../format';
+import { visible } from '../terminalText';
 import { METRIC_PATTERNS_TAG, trackCommand } from './run';
 
 /** `mlwb runs reproduce ID`: the run's code and command again, as a new run, compared metric by metric. */
@@ -31,6 +33,10 @@ export const reproduceCommand: Command = async (args, ctx) => {
         if (interrupted) return 128 + (os.constants.signals[interrupted] ?? 0);
         const { run } = repro;
         ctx.err(`mlwb: reproducing run ${run.id.slice(0, 8)} at commit ${store.getGit(run.id)!.git!.commit.slice(0, 12)} in ${repro.cwd}\n`);
+        for (const note of repro.dataNotes) ctx.err(`mlwb: ${visible(note)}\n`);
+        if (repro.command.some((a) => a.includes(REDACTED))) {
+          ctx.err(`mlwb: warning: the run's command had secret values, recorded as ${REDACTED}; the reproduction gets that text instead.\n`);
+        }
         const recorded = run.tags[METRIC_PATTERNS_TAG];
         const result = await trackCommand(store, ctx, {
           command: repro.command,
@@ -38,7 +44,7 @@ export const reproduceCommand: Command = async (args, ctx) => {
           name: `${run.name} (reproduce)`,
           experiment: run.experiment,
           tags: { reproduces: run.id },
-          // Data that is not in git (ignored files) is not in the restored tree: record what is there.
+          // Data that is neither in git nor linked (gone since the run) is not recorded again.
           data: run.data.map((d) => d.path).filter((p) => fs.existsSync(path.resolve(repro.cwd, p))),
           metricPatterns: recorded ? (JSON.parse(recorded) as string[]) : patternsFromEnv(ctx.env),
         });

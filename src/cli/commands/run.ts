@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { patternsFromEnv } from '../../core/capture/outputMetrics';
+import { withUserPath } from '../../core/capture/npmPath';
 import { RunRecorder } from '../../core/capture/runRecorder';
 import { runScript, type ScriptResult, STOP_SIGNALS } from '../../core/capture/scriptRunner';
 import { MlwbError } from '../../core/errors';
@@ -7,6 +8,7 @@ import { startEndpoint } from '../../core/ingest/endpoint';
 import type { Store } from '../../core/store/store';
 import { type CliContext, type Command, withStore } from '../context';
 import { formatDuration } from '../../core/live/runSummary';
+import { visible } from '../terminalText';
 
 export interface TrackOptions {
   command: string[];
@@ -51,6 +53,8 @@ export function childEnv(base: NodeJS.ProcessEnv, run: { id: string; storeDir: s
 
 /** Runs a command as a tracked run: output tee'd to the terminal and recorded, status from its exit. */
 export async function trackCommand(store: Store, ctx: CliContext, options: TrackOptions): Promise<ScriptResult & { runId: string }> {
+  // Under `npx mlwb`, the command is found (and runs) with the PATH the user's shell had.
+  const env = withUserPath(ctx.env);
   const tags = options.metricPatterns.length
     ? { ...options.tags, [METRIC_PATTERNS_TAG]: JSON.stringify(options.metricPatterns) }
     : options.tags;
@@ -58,11 +62,12 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
     ...options,
     tags,
     source: 'script',
-    env: ctx.env,
-    onNote: (message) => ctx.err(`mlwb: warning: ${message}\n`),
+    env,
+    onNote: (message) => ctx.err(`mlwb: warning: ${visible(message)}\n`),
+    onProgress: (message) => ctx.err(`mlwb: ${visible(message)} (Ctrl-C skips)\n`),
   });
   const short = recorder.id.slice(0, 8);
-  ctx.err(`mlwb: run ${short} "${recorder.name}" (experiment ${recorder.experiment})\n`);
+  ctx.err(`mlwb: run ${short} "${visible(recorder.name)}" (experiment ${visible(recorder.experiment)})\n`);
   // An endpoint on this store for the child's lifetime: clients and MLflow code inside it log here.
   const endpoint = await startEndpoint(store, { log: (message) => ctx.err(`mlwb: ${message}\n`) });
   const started = Date.now();
@@ -70,7 +75,7 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
   const result = await runScript({
     command: options.command,
     cwd: options.cwd,
-    env: childEnv(ctx.env, { id: recorder.id, storeDir: store.dir }, endpoint),
+    env: childEnv(env, { id: recorder.id, storeDir: store.dir }, endpoint),
     onOutput: (stream, chunk) => {
       const text = decoders[stream].write(chunk);
       if (text) (stream === 'stdout' ? ctx.out : ctx.err)(text);
@@ -82,18 +87,23 @@ export async function trackCommand(store: Store, ctx: CliContext, options: Track
     if (rest) (stream === 'stdout' ? ctx.out : ctx.err)(rest);
   }
   if (result.startError) recorder.output('stderr', `mlwb: ${result.startError}\n`);
-  // The child is gone; another Ctrl-C now would only leave the run half-saved, so it waits.
-  const ignore = () => ctx.err('mlwb: saving the run…\n');
+  // The child is gone; another Ctrl-C now would only leave the run half-saved, so it waits —
+  // except for hashing big data files, which it cuts short (the data record says so).
+  const skipHashing = new AbortController();
+  const ignore = () => {
+    skipHashing.abort();
+    ctx.err('mlwb: saving the run…\n');
+  };
   for (const s of STOP_SIGNALS) process.on(s, ignore);
   try {
     await endpoint.close();
-    await recorder.finish(result.status, result.exitCode);
+    await recorder.finish(result.status, result.exitCode, { stop: skipHashing.signal });
   } finally {
     for (const s of STOP_SIGNALS) process.off(s, ignore);
   }
   const took = formatDuration(Date.now() - started);
   const how = result.startError ?? (result.stoppedBy ? `stopped by ${result.stoppedBy}` : `exit ${result.exitCode}`);
-  ctx.err(`mlwb: run ${short} ${result.status} (${how}) after ${took}; details: mlwb runs show ${short}\n`);
+  ctx.err(`mlwb: run ${short} ${result.status} (${visible(how)}) after ${took}; details: mlwb runs show ${short}\n`);
   return { ...result, runId: recorder.id };
 }
 

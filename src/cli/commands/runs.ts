@@ -5,6 +5,7 @@ import { RUN_STATUSES, type RunStatus } from '../../core/store/types';
 import { type CliContext, type Command, withStore } from '../context';
 import { toJson } from '../format';
 import { renderDiff, renderRun, renderRunList } from '../render';
+import { visible } from '../terminalText';
 
 const SUBCOMMANDS: Record<string, Command> = {
   ls: runsLs,
@@ -79,7 +80,7 @@ async function runsRm(args: string[], ctx: CliContext): Promise<number> {
         'Wait for it to end, or pass --force to delete it anyway (the program goes on, no longer recorded).');
     }
     if (!values.yes) {
-      const list = runs.map((r) => `${r.id.slice(0, 8)} ${r.name}`).join(', ');
+      const list = runs.map((r) => `${r.id.slice(0, 8)} ${visible(r.name)}`).join(', ');
       if (!(await ctx.confirm(`Delete ${runs.length} run(s): ${list}?`))) {
         ctx.err('Nothing deleted (pass --yes to delete without asking).\n');
         return 1;

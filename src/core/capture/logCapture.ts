@@ -57,13 +57,18 @@ export class LogCapture {
     const headText = head.subarray(0, headEnd).toString('utf8');
     const tailText = tail.subarray(tailStart).toString('utf8');
     const omitted = this.total - headEnd - (tail.length - tailStart);
-    const marker = `${headText.endsWith('\n') || headText === '' ? '' : '\n'}… [${omitted} bytes omitted] …\n`;
+    const marker = omissionMarker(headText, omitted);
     return { stream: this.stream, content: headText + marker + tailText, totalBytes: this.total, truncated: true };
   }
 }
 
+/** The line that stands for the bytes dropped from the middle of a log. */
+export function omissionMarker(before: string, omitted: number): string {
+  return `${before.endsWith('\n') || before === '' ? '' : '\n'}… [${omitted} bytes omitted] …\n`;
+}
+
 /** The nearest index at or after `from` (or at `end` going back) that does not split a UTF-8 character. */
-function utf8Boundary(buf: Buffer, from: number): number {
+export function utf8Boundary(buf: Buffer, from: number): number {
   if (from === buf.length) {
     // Going back from the end: drop an incomplete trailing sequence.
     let i = buf.length - 1;

@@ -5,6 +5,7 @@ import { simpleGit } from 'simple-git';
 import { MlwbError } from '../errors';
 import type { Store } from '../store/store';
 import type { RunRecord } from '../store/types';
+import { fingerprintData } from './dataFingerprint';
 
 export interface Reproduction {
   run: RunRecord;
@@ -14,6 +15,8 @@ export interface Reproduction {
   command: string[];
   /** Removes the restored tree; safe to call more than once. */
   cleanup: () => Promise<void>;
+  /** What happened to each recorded data file not in git (linked, changed, missing). */
+  dataNotes: string[];
 }
 
 /**
@@ -71,11 +74,39 @@ export async function prepareReproduction(store: Store, runId: string, cwd: stri
     const treeCwd = path.join(tree, inside);
     if (!(await exists(treeCwd))) throw new MlwbError(`The folder ${inside} of run ${short} does not exist at commit ${commit.slice(0, 12)}.`);
     const command = run.command.map((a) => (a === top || a.startsWith(top + path.sep) ? path.join(tree, path.relative(top, a)) : a));
-    return { run, cwd: treeCwd, command, cleanup };
+    const dataNotes = await provideData(run, runCwd ?? path.join(top, inside), top, tree);
+    return { run, cwd: treeCwd, command, cleanup, dataNotes };
   } catch (err) {
     await cleanup();
     throw err;
   }
+}
+
+/**
+ * Data files are usually ignored by git, so the restored tree lacks them: each recorded data file
+ * inside the repository that the tree does not have is linked from where the run read it, after
+ * checking its sha256 against the record. Files outside the repository are read in place.
+ */
+async function provideData(run: RunRecord, originalCwd: string, top: string, tree: string): Promise<string[]> {
+  const notes: string[] = [];
+  for (const data of run.data) {
+    const original = path.resolve(originalCwd, data.path);
+    const inRepo = path.relative(top, original);
+    if (inRepo.startsWith('..') || path.isAbsolute(inRepo)) continue;
+    const target = path.join(tree, inRepo);
+    if (await exists(target)) continue;
+    if (!(await exists(original))) {
+      notes.push(`data ${data.path} is not in git and no longer at ${original}: the reproduction runs without it.`);
+      continue;
+    }
+    const now = await fingerprintData(original, originalCwd).catch(() => undefined);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.symlink(original, target);
+    if (!data.sha256) notes.push(`data ${data.path} linked from ${original}; the run recorded no hash to check it against.`);
+    else if (now?.sha256 === data.sha256) notes.push(`data ${data.path} linked from ${original} (sha256 matches the run's).`);
+    else notes.push(`data ${data.path} CHANGED since the run: sha256 ${now?.sha256.slice(0, 12) ?? '?'} now, ${data.sha256.slice(0, 12)} then; the reproduction uses the current file.`);
+  }
+  return notes;
 }
 
 export interface MetricComparison {

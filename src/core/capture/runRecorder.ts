@@ -1,17 +1,16 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { MlwbError } from '../errors';
 import { currentOwner, HEARTBEAT_MS } from '../store/liveness';
 import { storableStep } from '../store/metricStore';
 import type { Store } from '../store/store';
 import type { MetricPoint, ParamValue, RunSource, RunStatus } from '../store/types';
 import { defaultExperiment, defaultRunName, parseCommandParams } from './commandParams';
-import { fingerprintData } from './dataFingerprint';
+import { checkDataPath, fingerprintData } from './dataFingerprint';
 import { captureEnvironment } from './environment';
 import { captureGit } from './gitInfo';
+import { LogAppender } from './logAppender';
 import { LogCapture } from './logCapture';
 import { OutputMetricParser } from './outputMetrics';
+import { redactCommand, redactEntries } from './redact';
 
 export interface RunRecorderOptions {
   name?: string;
@@ -28,6 +27,13 @@ export interface RunRecorderOptions {
   metricPatterns?: string[];
   /** Told what could not be captured (a data file that vanished, a failing probe). */
   onNote?: (message: string) => void;
+  /** Told how hashing of big data files goes while `finish` waits for it. */
+  onProgress?: (message: string) => void;
+}
+
+export interface FinishOptions {
+  /** Stops waiting for data hashing: the data records then say how far hashing got. */
+  stop?: AbortSignal;
 }
 
 export type OutputStream = 'stdout' | 'stderr';
@@ -36,27 +42,36 @@ const FLUSH_INTERVAL_MS = 200;
 /** How long new metrics wait for more of the same burst before they are written. */
 const METRIC_LATENCY_MS = 25;
 const FLUSH_POINTS = 1000;
-const LOG_FLUSH_INTERVAL_MS = 2000;
-/** How long finishing waits for git, environment and data capture still under way. */
+/** How long finishing waits for git and environment capture still under way. */
 const CAPTURE_WAIT_MS = 30_000;
 const CAPTURE_WAIT_KILLED_MS = 3_000;
+/** Data hashing is waited for until done (a killed run: this long), with progress this often. */
+const PROGRESS_INTERVAL_MS = 1000;
 
 /**
  * Turns a process's output into a run, whoever runs the process: `mlwb run` feeds it a child's
  * pipes, the extension feeds it terminal output. It creates the run with its command-line
- * params, captures git, environment and data in the background while the process starts, and
- * stores logs and parsed metrics in batches (not a transaction per line).
+ * params (secrets redacted), captures git, environment and data in the background while the
+ * process runs, and stores each burst of output — log and parsed metrics — in one transaction
+ * (not one per line), so a killed recorder loses at most the last burst.
  */
 export class RunRecorder {
   private readonly logs: Record<OutputStream, LogCapture>;
+  private readonly appenders: Record<OutputStream, LogAppender>;
   private readonly parsers: Record<OutputStream, OutputMetricParser>;
   private readonly decoders: Record<OutputStream, StringDecoder>;
   private pending: MetricPoint[] = [];
   private readonly captures: Promise<void>[] = [];
+  /** What to record for a capture still running when the run ends (a note instead of nothing). */
+  private readonly unfinished: (() => void)[] = [];
+  private readonly dataCaptures: Promise<void>[] = [];
+  private readonly hashing = new AbortController();
+  private readonly dataProgress = { bytesRead: 0 };
+  private dataBytes = 0;
+  private dataPending = 0;
+  private readonly notes: string[] = [];
   private readonly timer: NodeJS.Timeout;
-  private lastLogFlush = Date.now();
   private soon: NodeJS.Timeout | undefined;
-  private logsChanged = false;
   /** Set when the run has ended: late background results are dropped, not written. */
   private closed = false;
   /** Set when the run was deleted from the store under us (`runs rm --force`): nothing more is written. */
@@ -71,8 +86,10 @@ export class RunRecorder {
     readonly experiment: string,
     patterns: string[],
     private readonly onNote: (message: string) => void,
+    private readonly onProgress: (message: string) => void,
   ) {
     this.logs = { stdout: new LogCapture('stdout'), stderr: new LogCapture('stderr') };
+    this.appenders = { stdout: new LogAppender(), stderr: new LogAppender() };
     // Both streams are read: Python's logging module and many progress reporters write to stderr.
     this.parsers = { stdout: new OutputMetricParser({ patterns }), stderr: new OutputMetricParser({ patterns }) };
     this.decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
@@ -98,45 +115,71 @@ export class RunRecorder {
     const patterns = options.metricPatterns ?? [];
     new OutputMetricParser({ patterns }); // reject a bad pattern before a run exists
     const data = options.data ?? [];
-    await Promise.all(data.map((p) => fs.stat(path.resolve(options.cwd, p)).catch(() => {
-      throw new MlwbError(`Data file not found: ${p}.`, 'Check the --data path.', 2);
-    })));
-    const params: Record<string, ParamValue> = parseCommandParams(options.command);
-    const name = options.name ?? defaultRunName(options.command, params);
-    const experiment = options.experiment ?? defaultExperiment(options.command, options.cwd);
+    const sizes = await Promise.all(data.map(async (p) => (await checkDataPath(p, options.cwd)).size));
+    // What is stored has no secrets: `--password x`, `sk-…` keys, URL passwords become [REDACTED].
+    const command = redactCommand(options.command);
+    const params: Record<string, ParamValue> = parseCommandParams(command);
+    const name = options.name ?? defaultRunName(command, params);
+    const experiment = options.experiment ?? defaultExperiment(command, options.cwd);
     // This process owns the run: if it dies without finishing it, the run shows as crashed.
-    const id = store.createRun({ name, experiment, source: options.source, command: options.command, cwd: options.cwd, owner: currentOwner() });
+    const id = store.createRun({ name, experiment, source: options.source, command, cwd: options.cwd, owner: currentOwner() });
     store.logParams(id, params);
-    if (options.tags) store.setTags(id, options.tags);
-    const recorder = new RunRecorder(store, id, name, experiment, patterns, options.onNote ?? (() => {}));
-    recorder.capture('git', captureGit(options.cwd), (g) => store.setGit(id, g.git, g.note));
+    if (options.tags) store.setTags(id, redactEntries(options.tags));
+    const recorder = new RunRecorder(store, id, name, experiment, patterns, options.onNote ?? (() => {}), options.onProgress ?? (() => {}));
+    if (command.some((a, i) => a !== options.command[i])) {
+      recorder.note('Secret values on the command line are stored as [REDACTED]; give them again to re-run it.');
+    }
+    recorder.capture('git', captureGit(options.cwd), (g) => store.setGit(id, g.git, g.note),
+      () => store.setGit(id, null, `git did not answer within ${CAPTURE_WAIT_MS / 1000} s: the run has no code version.`));
     recorder.capture('environment', captureEnvironment({ command: options.command, cwd: options.cwd, env: options.env }),
-      (env) => store.setEnv(id, env));
-    for (const p of data) recorder.capture(`data ${p}`, fingerprintData(p, options.cwd), (d) => store.addDataset(id, d));
+      (env) => store.setEnv(id, env),
+      () => recorder.note(`The environment capture did not finish within ${CAPTURE_WAIT_MS / 1000} s: the run has no environment record.`));
+    recorder.dataBytes = sizes.reduce((a, b) => a + b, 0);
+    for (const p of data) {
+      recorder.dataPending++;
+      const work = fingerprintData(p, options.cwd, { signal: recorder.hashing.signal, progress: recorder.dataProgress }).finally(() => {
+        recorder.dataPending--;
+      }).then(
+        (d) => {
+          recorder.write(() => store.addDataset(id, d));
+          if (d.note) recorder.note(`data ${d.path}: ${d.note}`);
+        },
+        (err: unknown) => recorder.note(`could not fingerprint data ${p}: ${(err as Error)?.message ?? String(err)}`));
+      recorder.dataCaptures.push(work);
+    }
     return recorder;
+  }
+
+  /** Says what could not be captured: to the caller, and on the run (shown by `runs show`). */
+  private note(message: string): void {
+    this.notes.push(message);
+    this.store.setNotes(this.id, this.notes.join('\n'));
+    this.onNote(message);
   }
 
   /** Output of the run, in chunks of any size (a multi-byte character may be split across chunks). */
   output(stream: OutputStream, chunk: Buffer | string): void {
     if (this.closed || this.gone) return;
-    this.logs[stream].push(chunk);
-    this.logsChanged = true;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.logs[stream].push(bytes);
+    this.appenders[stream].push(bytes);
     const text = typeof chunk === 'string' ? chunk : this.decoders[stream].write(chunk);
-    const points = this.storable(this.parsers[stream].push(text));
-    if (points.length) {
-      this.pending.push(...points);
-      if (this.pending.length >= FLUSH_POINTS) this.tryFlush();
-      // New metrics are written a moment after they appear, not at the next tick: what is
-      // printed in a burst still goes in one transaction, and the Runs view shows it at once.
-      else this.soon ??= setTimeout(() => {
-        this.soon = undefined;
-        this.tryFlush();
-      }, METRIC_LATENCY_MS);
-    }
+    this.pending.push(...this.storable(this.parsers[stream].push(text)));
+    if (this.pending.length >= FLUSH_POINTS) this.tryFlush();
+    // Output is written a moment after it appears, not at the next tick: what is printed in a
+    // burst goes in one transaction, and the Runs view shows it at once.
+    else this.soon ??= setTimeout(() => {
+      this.soon = undefined;
+      this.tryFlush();
+    }, METRIC_LATENCY_MS);
   }
 
-  /** Ends the run: parses the last partial lines, writes metrics and logs, waits (bounded) for capture, sets the status. */
-  async finish(status: RunStatus, exitCode: number | null): Promise<void> {
+  /**
+   * Ends the run: parses the last partial lines, writes metrics and logs, waits (bounded) for git
+   * and environment capture, waits for data hashing to finish (reporting progress; a killed run
+   * or `options.stop` cuts it short, and the data record says so), sets the status.
+   */
+  async finish(status: RunStatus, exitCode: number | null, options: FinishOptions = {}): Promise<void> {
     if (this.closed) return;
     const endTime = Date.now();
     clearInterval(this.timer);
@@ -147,38 +190,74 @@ export class RunRecorder {
     }
     this.flush(true);
     await waitAtMost(Promise.all(this.captures), status === 'killed' ? CAPTURE_WAIT_KILLED_MS : CAPTURE_WAIT_MS);
+    await this.waitForData(status === 'killed', options.stop);
     this.closed = true;
+    for (const unfinished of this.unfinished) this.write(unfinished);
     this.write(() => this.store.finishRun(this.id, status, exitCode, endTime));
   }
 
-  private capture<T>(what: string, work: Promise<T>, write: (value: T) => void): void {
+  private async waitForData(killed: boolean, stop: AbortSignal | undefined): Promise<void> {
+    const all = Promise.all(this.dataCaptures);
+    const stopHashing = () => this.hashing.abort();
+    stop?.addEventListener('abort', stopHashing, { once: true });
+    const killTimer = killed ? setTimeout(stopHashing, CAPTURE_WAIT_KILLED_MS) : undefined;
+    const report = () => {
+      const gib = (n: number) => (n / 2 ** 30).toFixed(1);
+      const of = this.dataBytes >= this.dataProgress.bytesRead ? ` of ${gib(this.dataBytes)}` : '';
+      this.onProgress(`hashing data: ${gib(this.dataProgress.bytesRead)}${of} GiB read`);
+    };
+    // Said at once when the command is done before its data is hashed, then every second.
+    if (this.dataPending > 0) report();
+    const progress = setInterval(report, PROGRESS_INTERVAL_MS);
+    try {
+      await all;
+    } finally {
+      clearInterval(progress);
+      clearTimeout(killTimer);
+      stop?.removeEventListener('abort', stopHashing);
+    }
+  }
+
+  /** Background capture: `write` its result, or `onUnfinished` when the run ends before it does. */
+  private capture<T>(what: string, work: Promise<T>, write: (value: T) => void, onUnfinished?: () => void): void {
+    let done = false;
+    if (onUnfinished) this.unfinished.push(() => {
+      if (!done) onUnfinished();
+    });
     this.captures.push(work.then(
       (value) => {
+        done = true;
         if (this.closed) return;
         try {
           this.write(() => write(value));
         } catch (err) {
-          this.onNote(`could not store ${what}: ${(err as Error).message}`);
+          this.note(`could not store ${what}: ${(err as Error).message}`);
         }
       },
       (err: unknown) => {
-        if (!this.closed) this.onNote(`could not capture ${what}: ${(err as Error)?.message ?? String(err)}`);
+        done = true;
+        if (!this.closed) this.note(`could not capture ${what}: ${(err as Error)?.message ?? String(err)}`);
       },
     ));
   }
 
+  /** Writes pending metrics and output in one transaction; `all`: the finished logs replace the chunks. */
   private flush(all: boolean): void {
-    if (this.pending.length) {
-      this.write(() => this.store.logMetrics(this.id, this.pending));
-      this.pending = [];
-    }
-    if (all || (this.logsChanged && Date.now() - this.lastLogFlush >= LOG_FLUSH_INTERVAL_MS)) {
-      this.write(() => this.store.transaction(() => {
-        for (const log of Object.values(this.logs)) this.store.setLog(this.id, log.toRunLog());
-      }));
-      this.logsChanged = false;
-      this.lastLogFlush = Date.now();
-    }
+    this.write(() => this.store.transaction(() => {
+      if (this.pending.length) {
+        this.store.logMetrics(this.id, this.pending);
+        this.pending = [];
+      }
+      for (const stream of ['stdout', 'stderr'] as const) {
+        if (all) {
+          this.appenders[stream].take();
+          this.store.setLog(this.id, this.logs[stream].toRunLog());
+        } else if (this.appenders[stream].hasPending) {
+          const { chunks, drop } = this.appenders[stream].take();
+          this.store.appendLog(this.id, stream, chunks, drop);
+        }
+      }
+    }));
   }
 
   /** Printed points whose step is past 2^53 cannot be stored exactly: left out (said once), so they never block the rest. */

@@ -9,11 +9,16 @@ const ALLOWED_NAMES = [
 
 const SECRET_NAME = /TOKEN|SECRET|PASSW|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE|CREDENTIAL|AUTH|COOKIE|SESSION/i;
 
-/** Values that are secrets whatever their name: known token prefixes, URLs with passwords, JWTs. */
-const SECRET_VALUE = [
-  /^(ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{10,}/, /^hf_[A-Za-z0-9]{10,}/, /^sk-[A-Za-z0-9_-]{10,}/,
-  /^xox[abprs]-/, /^AKIA[0-9A-Z]{12,}/, /^eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\./, /:\/\/[^/\s:@]+:[^/\s@]+@/,
+/** Tokens that are secrets wherever they appear: known key prefixes and JWTs (unanchored sources). */
+export const SECRET_TOKENS = [
+  /(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{10,}/, /hf_[A-Za-z0-9]{10,}/, /sk-[A-Za-z0-9_-]{10,}/,
+  /xox[abprs]-[A-Za-z0-9-]+/, /AKIA[0-9A-Z]{12,}/, /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/,
 ];
+/** `scheme://user:password@host`: the password part is group 2. */
+export const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)([^/\s@]+)(@)/gi;
+
+/** Values that are secrets whatever their name: known token prefixes, URLs with passwords, JWTs. */
+const SECRET_VALUE = [...SECRET_TOKENS.map((re) => new RegExp(`^${re.source}`)), /:\/\/[^/\s:@]+:[^/\s@]+@/];
 
 export function looksLikeSecretValue(value: string): boolean {
   if (SECRET_VALUE.some((re) => re.test(value))) return true;

@@ -18,7 +18,7 @@ export type StoreChange =
 
 /** Store methods that write one run; their first argument is the run id. */
 const RUN_WRITES = new Set(['finishRun', 'touchRun', 'updateRun', 'renameRun', 'setNotes', 'logParams', 'setTags', 'deleteTag', 'logMetrics',
-  'setGit', 'setEnv', 'addDataset', 'addArtifact', 'setLog']);
+  'setGit', 'setEnv', 'addDataset', 'addArtifact', 'setLog', 'appendLog']);
 /** MetricStore methods that write one run's series (the endpoint's batch path calls them directly). */
 const METRIC_WRITES = new Set(['append', 'appendSeries']);
 

@@ -153,6 +153,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_by_status ON runs(status);
     `);
   },
+  // 4: logs appended as they come, so a killed `mlwb run` keeps its output up to the last burst
+  // (a run's finished log is still one run_logs row); a note on a data record that could not be
+  // fingerprinted whole (hashing stopped), instead of dropping the record.
+  `
+  CREATE TABLE run_log_chunks (
+    run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    stream  TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr')),
+    offset  INTEGER NOT NULL,
+    content BLOB NOT NULL,
+    PRIMARY KEY (run_id, stream, offset)
+  ) WITHOUT ROWID;
+
+  ALTER TABLE datasets ADD COLUMN note TEXT;
+  `,
 ];
 
 /**

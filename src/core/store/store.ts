@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import { MlwbError } from '../errors';
 import { ownerIsGone, type RunningRow } from './liveness';
+import { type LogChunk, LogChunks } from './logChunks';
 import { MetricStore } from './metricStore';
 import { damagedStoreError, isCorruption } from './storeDamage';
 import { defaultStoreDir, findStoreDir, openDatabase } from './openDatabase';
@@ -47,10 +48,12 @@ export interface OpenStoreOptions {
 /** The workspace run store: the single source of truth for runs and everything about them. */
 export class Store {
   readonly metrics: MetricStore;
+  private readonly logChunks: LogChunks;
   private readonly stmts;
 
   private constructor(readonly db: Database.Database, readonly dir: string) {
     this.metrics = new MetricStore(db);
+    this.logChunks = new LogChunks(db);
     this.stmts = {
       experimentId: db.prepare<[string], { id: number }>('SELECT id FROM experiments WHERE name = ?'),
       insertExperiment: db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?)'),
@@ -91,8 +94,8 @@ export class Store {
         'SELECT commit_sha, branch, remote, dirty, diff_bytes, diff_truncated, note FROM git_info WHERE run_id = ?'),
       upsertEnv: db.prepare('INSERT OR REPLACE INTO environments (run_id, info) VALUES (?, ?)'),
       env: db.prepare<[string], { info: string }>('SELECT info FROM environments WHERE run_id = ?'),
-      upsertDataset: db.prepare('INSERT OR REPLACE INTO datasets (run_id, path, sha256, bytes, rows) VALUES (?, ?, ?, ?, ?)'),
-      datasets: db.prepare<[string], DatasetRef>('SELECT path, sha256, bytes, rows FROM datasets WHERE run_id = ? ORDER BY path'),
+      upsertDataset: db.prepare('INSERT OR REPLACE INTO datasets (run_id, path, sha256, bytes, rows, note) VALUES (?, ?, ?, ?, ?, ?)'),
+      datasets: db.prepare<[string], DatasetRef & { note: string | null }>('SELECT path, sha256, bytes, rows, note FROM datasets WHERE run_id = ? ORDER BY path'),
       upsertArtifact: db.prepare('INSERT OR REPLACE INTO artifacts (run_id, path, sha256, bytes) VALUES (?, ?, ?, ?)'),
       artifacts: db.prepare<[string], ArtifactRef>('SELECT path, sha256, bytes FROM artifacts WHERE run_id = ? ORDER BY path'),
       upsertLog: db.prepare('INSERT OR REPLACE INTO run_logs (run_id, stream, content, total_bytes, truncated) VALUES (?, ?, ?, ?, ?)'),
@@ -256,20 +259,30 @@ export class Store {
   }
 
   addDataset(id: string, data: DatasetRef): void {
-    this.stmts.upsertDataset.run(id, data.path, data.sha256, data.bytes, data.rows);
+    this.stmts.upsertDataset.run(id, data.path, data.sha256, data.bytes, data.rows, data.note ?? null);
   }
 
   addArtifact(id: string, artifact: ArtifactRef): void {
     this.stmts.upsertArtifact.run(id, artifact.path, artifact.sha256, artifact.bytes);
   }
 
+  /** A stream's whole (bounded) log; replaces what `appendLog` stored while the run ran. */
   setLog(id: string, log: RunLog): void {
-    this.stmts.upsertLog.run(id, log.stream, log.content, log.totalBytes, Number(log.truncated));
+    this.transaction(() => {
+      this.stmts.upsertLog.run(id, log.stream, log.content, log.totalBytes, Number(log.truncated));
+      this.logChunks.clear(id, log.stream);
+    });
+  }
+
+  /** Output of a running run as it comes; `drop` = [from, to) deletes chunks that fell out of the kept tail. */
+  appendLog(id: string, stream: RunLog['stream'], chunks: readonly LogChunk[], drop?: [number, number]): void {
+    this.transaction(() => this.logChunks.append(id, stream, chunks, drop));
   }
 
   getLog(id: string, stream: 'stdout' | 'stderr'): RunLog | undefined {
     const row = this.stmts.log.get(id, stream);
-    return row && { stream, content: row.content, totalBytes: row.total_bytes, truncated: row.truncated === 1 };
+    if (!row) return this.logChunks.read(id, stream);
+    return { stream, content: row.content, totalBytes: row.total_bytes, truncated: row.truncated === 1 };
   }
 
   /** A full run id from a unique prefix; a clear error for none or several. */
@@ -349,7 +362,7 @@ export class Store {
         : null,
       gitNote: gitRow?.note ?? null,
       env: env ? (JSON.parse(env.info) as EnvInfo) : null,
-      data: this.stmts.datasets.all(row.id),
+      data: this.stmts.datasets.all(row.id).map(({ note, ...d }) => (note === null ? d : { ...d, note })),
       artifacts: this.stmts.artifacts.all(row.id),
     };
   }

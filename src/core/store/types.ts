@@ -76,6 +76,8 @@ export interface DatasetRef {
   bytes: number;
   /** Data rows for CSV (header excluded) and JSON lines; null for other formats. */
   rows: number | null;
+  /** What could not be established (hashing stopped before the end: `sha256` is then ""). */
+  note?: string;
 }
 
 export interface ArtifactRef {

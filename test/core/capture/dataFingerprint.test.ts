@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +17,30 @@ describe('data fingerprint', () => {
     fs.writeFileSync(path.join(dir, 'train.csv'), csv);
     const ref = await fingerprintData('train.csv', dir);
     assert.deepEqual(ref, { path: 'train.csv', sha256: sha256(csv), bytes: Buffer.byteLength(csv), rows: 3 });
+  });
+
+  it('counts the records of a large CSV with quoted newlines across read chunks as Python\'s csv module does', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'notes.csv');
+    // ~12 MB: several read chunks, with quoted fields (newlines, CRLF, "" escapes) and blank lines.
+    const oracle = execFileSync('/usr/bin/python3', ['-c', `
+import csv, random, sys
+random.seed(7)
+with open(sys.argv[1], "w", newline="") as f:
+    w = csv.writer(f, lineterminator=random.choice(["\\n", "\\r\\n"]))
+    w.writerow(["id", "text", "score"])
+    for i in range(250000):
+        text = random.choice(["plain", "two\\nlines", 'say ""hi""', "a,b", "x" * random.randint(0, 80), "cr\\r\\nlf"])
+        w.writerow([i, text, random.random()])
+        if i % 997 == 0:
+            f.write("\\n")
+with open(sys.argv[1], newline="") as f:
+    print(sum(1 for row in csv.reader(f) if row) - 1)
+`, file], { encoding: 'utf8' });
+    const ref = await fingerprintData(file, dir);
+    assert.ok(ref.bytes > 8 * 1024 * 1024, `${ref.bytes} bytes`);
+    assert.equal(ref.rows, Number(oracle.trim()));
+    assert.equal(ref.sha256, sha256(fs.readFileSync(file)));
   });
 
   it('counts JSON lines, ignoring blank lines and a missing final newline', async () => {

@@ -74,6 +74,20 @@ describe('git capture', () => {
     assert.match(note!, /weights\.bin/);
   });
 
+  it('gives up on a git that does not answer in time, keeping the commit and saying so', { timeout: 25_000 }, async () => {
+    const repo = newRepo();
+    // A file-system monitor hook that hangs: git status and git diff wait for it (30 s).
+    const hook = path.join(tempDir('mlwb-hook-'), 'fsmonitor');
+    fs.writeFileSync(hook, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    git(repo, 'config', 'core.fsmonitor', hook);
+    fs.appendFileSync(path.join(repo, 'train.py'), 'print("more")\n');
+    const { git: info, note } = await captureGit(repo, { timeoutMs: 2000 });
+    assert.equal(info!.commit, git(repo, 'rev-parse', 'HEAD'));
+    assert.equal(info!.dirty, true, 'a tree git could not check is not called clean');
+    assert.equal(info!.diffTruncated, true);
+    assert.match(note!, /did not answer in time/);
+  });
+
   it('records why there is no code version outside a repository or before the first commit', async () => {
     const plain = tempDir('mlwb-nogit-');
     const outside = await captureGit(plain);
