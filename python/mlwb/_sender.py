@@ -5,14 +5,21 @@ every FLUSH_INTERVAL_S, or as soon as a buffer holds BATCH_POINTS points, turns 
 batches (each with its own `batchId`), and sends them in order. When the endpoint cannot be
 reached — at start or mid-run — this and every later request of the process go to the spool
 instead: requests of one run stay in order, and a batch whose answer was lost is spooled too
-(replay deduplicates it by batch id).
+(replay deduplicates it by batch id). Before giving up on the endpoint it re-reads the endpoint
+file: an endpoint that restarted elsewhere (another port, a new token) is used instead.
+
+A program waiting on this thread (end_run, flush, exit, SIGTERM) never waits on an endpoint that
+does not answer for longer than HOLD_S: the request in flight is abandoned and everything left
+goes to the spool.
 """
 import threading
+import time
 import uuid
 from urllib.parse import unquote
 
 from ._encode import batch_body, dumps
-from ._http import Connection, Rejected, Unreachable
+from ._endpoint import read_endpoint_file
+from ._http import JSON_LIMIT_BYTES, Connection, Rejected, Unreachable
 from ._spool import SpoolWriter
 from ._warn import warn, warn_once
 
@@ -20,6 +27,15 @@ from ._warn import warn, warn_once
 # JSON limit (a columnar point takes at most ~70 bytes).
 BATCH_POINTS = 50000
 FLUSH_INTERVAL_S = 0.25
+# The longest a waiting program waits for one answer before the rest is spooled.
+HOLD_S = 5.0
+# The slowest upload rate a waiting program expects from a local endpoint that answers.
+UPLOAD_BYTES_PER_S = 32 * 1024 * 1024
+# Params and tags of one batch, as JSON, stay under this: a batch also carries up to
+# BATCH_POINTS points and the whole must fit the endpoint's JSON limit.
+FIELDS_BUDGET = JSON_LIMIT_BYTES // 2
+# Console text goes in pieces of at most this many characters (escaped JSON is at most 6 bytes each).
+OUTPUT_PIECE_CHARS = 1024 * 1024
 
 
 class Request:
@@ -36,9 +52,13 @@ class Request:
         self.result = result
         self._done.set()
 
-    def wait(self):
-        self._done.wait()
+    def wait(self, timeout=None):
+        self._done.wait(timeout)
         return self.result
+
+    @property
+    def done(self):
+        return self._done.is_set()
 
     def json(self):
         if self.op == "batch":
@@ -53,7 +73,11 @@ class Sender:
         self._wake = threading.Condition(self.lock)
         self._queue = []
         self._runs = []
+        self._endpoint = target.endpoint
         self._conn = Connection(target.endpoint) if target.endpoint else None
+        self._sending_since = None  # when the request in flight was sent (monotonic), else None
+        self._hold = HOLD_S  # how long a waiting program gives that request
+        self._abandoned = False
         self._spool = SpoolWriter(target.store_dir)
         self._thread = threading.Thread(target=self._loop, name="mlwb-sender", daemon=True)
         self._thread.start()
@@ -76,7 +100,10 @@ class Sender:
             self._collect(request.run)
             self._queue.append(request)
             self._wake.notify()
-        return request.wait() if wait else None
+        if wait:
+            self.wait_bounded(request)
+            return request.result
+        return None
 
     def remove_run(self, run):
         """Queues what the run still buffers and stops watching it (it has ended)."""
@@ -84,30 +111,52 @@ class Sender:
             self._collect(run)
             self._runs.remove(run)
 
-    def flush(self):
-        """Returns once everything logged before the call is acknowledged or in a sealed spool file."""
+    def flush(self, give_up_at=None):
+        """Returns once everything logged before the call is acknowledged or in a sealed spool file.
+
+        An endpoint that holds one answer longer than HOLD_S is abandoned (the rest is spooled);
+        with `give_up_at` (a time.monotonic()), returns False at that time even if not done.
+        """
         barrier = Request(None, "barrier")
         with self.lock:
             for run in self._runs:
                 self._collect(run)
             self._queue.append(barrier)
             self._wake.notify()
-        barrier.wait()
+        return self.wait_bounded(barrier, give_up_at)
+
+    def wait_bounded(self, request, give_up_at=None):
+        while not request.done:
+            request.wait(0.05)
+            since, hold = self._sending_since, self._hold
+            if since is not None and not self._abandoned and time.monotonic() - since > hold:
+                self._abandon()
+            if give_up_at is not None and time.monotonic() > give_up_at:
+                return request.done
+        return True
+
+    def _abandon(self):
+        """Called from a waiting thread: the sender thread's request in flight fails now."""
+        self._abandoned = True
+        conn = self._conn
+        if conn is not None:
+            conn.interrupt()
 
     def _collect(self, run):
         """Moves a run's buffers into queued requests (lock held)."""
         series, params, tags, output = run._take_buffers()
         chunks = _chunks(series, BATCH_POINTS)
-        if not chunks and (params or tags):
-            chunks = [[]]
-        for i, chunk in enumerate(chunks):
+        fields = _fields_groups(params, tags) if params or tags else []
+        for i in range(max(len(chunks), len(fields))):
             request = Request(run, "batch", "/runs/%s/batch" % run.id)
             request.batch_id = uuid.uuid4().hex
-            request.series = chunk
-            request.params, request.tags = (params, tags) if i == 0 else (None, None)
+            request.series = chunks[i] if i < len(chunks) else []
+            request.params, request.tags = fields[i] if i < len(fields) else (None, None)
             self._queue.append(request)
         for stream, text in output:
-            self._queue.append(Request(run, "output", "/runs/%s/output" % run.id, dumps({"stream": stream, "text": text})))
+            for start in range(0, len(text), OUTPUT_PIECE_CHARS):
+                piece = text[start:start + OUTPUT_PIECE_CHARS]
+                self._queue.append(Request(run, "output", "/runs/%s/output" % run.id, dumps({"stream": stream, "text": piece})))
 
     def _loop(self):
         while True:
@@ -131,7 +180,7 @@ class Sender:
             self._seal()
             request.finish()
             return
-        if self._conn is not None:
+        while self._conn is not None:
             try:
                 answer = self._send(request)
                 if request.op == "createRun":
@@ -143,21 +192,45 @@ class Sender:
                 request.finish()
                 return
             except Unreachable as err:
-                self._go_offline(str(err))
+                if not self._moved():
+                    self._go_offline(str(err))
         self._write_spool(request)
 
     def _send(self, request):
-        if request.op == "artifact":
-            with open(request.file, "rb") as f:
-                data = f.read()
-            return self._conn.request("PUT", request.path, data, "application/octet-stream")
-        return self._conn.request("POST", request.path, request.json().encode("utf-8"))
+        try:
+            if request.op == "artifact":
+                with open(request.file, "rb") as f:
+                    data = f.read()
+                method, content_type = "PUT", "application/octet-stream"
+            else:
+                data, method, content_type = request.json().encode("utf-8"), "POST", "application/json"
+            # A big upload may take a while to an endpoint that does answer.
+            self._hold = HOLD_S + len(data) / UPLOAD_BYTES_PER_S
+            self._sending_since = time.monotonic()
+            return self._conn.request(method, request.path, data, content_type)
+        finally:
+            self._sending_since = None
+
+    def _moved(self):
+        """True when the endpoint file names another live endpoint (a restart): requests go there now."""
+        if self._abandoned:
+            return False
+        endpoint, _why = read_endpoint_file(self.target.store_dir)
+        if endpoint is None or endpoint == self._endpoint:
+            return False
+        warn("the endpoint %s does not answer; %s names %s: logging there" % (self._endpoint.url, "endpoint.json", endpoint.url))
+        self._conn.close()
+        self._endpoint = endpoint
+        self._conn = Connection(endpoint)
+        return True
 
     def _go_offline(self, reason):
         self._conn.close()
         self._conn = None
+        if self._abandoned:
+            reason = "no answer within %g s; %s" % (HOLD_S, reason)
         warn("the endpoint %s does not answer (%s); this process now spools to %s — "
-             "the next `mlwb serve` or `mlwb sync` imports it" % (self.target.endpoint.url, reason, self._spool.dir))
+             "the next `mlwb serve` or `mlwb sync` imports it" % (self._endpoint.url, reason, self._spool.dir))
 
     def _write_spool(self, request):
         if self.target.endpoint is None:
@@ -185,10 +258,31 @@ class Sender:
             warn("cannot finish the spool file in %s: %s" % (self._spool.dir, err))
 
 
+def _fields_groups(params, tags):
+    """Splits params and tags into [(params, tags)] groups of at most FIELDS_BUDGET bytes as JSON."""
+    sizes = [(kind, key, value, len(dumps(key)) + len(dumps(value)) + 2)
+             for kind, fields in ((0, params), (1, tags)) for key, value in fields.items()]
+    if sum(size for *_, size in sizes) <= FIELDS_BUDGET:
+        return [(params or None, tags or None)]
+    groups, current, room = [], ({}, {}), FIELDS_BUDGET
+    for kind, key, value, size in sizes:
+        if size > room and (current[0] or current[1]):
+            groups.append(current)
+            current, room = ({}, {}), FIELDS_BUDGET
+        current[kind][key] = value
+        room -= size
+    groups.append(current)
+    return [(p or None, t or None) for p, t in groups]
+
+
 def _chunks(series, size):
     """Splits {key: (values, steps, stamps)} into batches of at most `size` points."""
     chunks, current, room = [], [], size
     for key, (values, steps, stamps) in series.items():
+        if not len(values) == len(steps) == len(stamps):
+            # A KeyboardInterrupt between two appends of log_metric: drop the half-logged point.
+            n = min(len(values), len(steps), len(stamps))
+            values, steps, stamps = values[:n], steps[:n], stamps[:n]
         start = 0
         while start < len(values):
             take = min(room, len(values) - start)
