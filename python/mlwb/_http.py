@@ -6,8 +6,8 @@ import time
 import urllib.parse
 
 # How long one socket operation may wait. Large batches under load (several writers, one
-# SQLite waiting on another's lock) can take a while, so this is long; but a waiting program
-# never waits for it: `Sender` gives up on a request that holds it longer (see HOLD_S there).
+# SQLite waiting on another's lock) can take a while, so this is long; a program waiting on an
+# endpoint that answers nothing at all is released sooner (`_sender`, PROBE_TIMEOUT_S).
 REQUEST_TIMEOUT_S = 30.0
 # The endpoint's limit for a JSON body (src/core/ingest/body.ts, DEFAULT_JSON_LIMIT) and for an artifact.
 JSON_LIMIT_BYTES = 16 * 1024 * 1024

@@ -8,9 +8,13 @@ instead: requests of one run stay in order, and a batch whose answer was lost is
 (replay deduplicates it by batch id). Before giving up on the endpoint it re-reads the endpoint
 file: an endpoint that restarted elsewhere (another port, a new token) is used instead.
 
-A program waiting on this thread (end_run, flush, exit, SIGTERM) never waits on an endpoint that
-does not answer for longer than HOLD_S: the request in flight is abandoned and everything left
-goes to the spool.
+A program waiting on this thread (end_run, flush, log_artifact, exit, SIGTERM) never waits long
+on an endpoint that answers nothing: when a request takes more than PROBE_AFTER_S, the waiting
+thread asks the endpoint's /health on a connection of its own; with no answer within
+PROBE_TIMEOUT_S (a hung endpoint), or at once when the endpoint's process is stopped (SIGSTOP),
+the request is abandoned and everything left goes to the spool. An endpoint that answers is
+only busy (several writers on a loaded machine, a big upload): the wait goes on, within the
+socket timeout.
 """
 import threading
 import time
@@ -18,7 +22,7 @@ import uuid
 from urllib.parse import unquote
 
 from ._encode import batch_body, dumps
-from ._endpoint import read_endpoint_file
+from ._endpoint import endpoint_pid, process_stopped, read_endpoint_file
 from ._http import JSON_LIMIT_BYTES, Connection, Rejected, Unreachable
 from ._spool import SpoolWriter
 from ._warn import warn, warn_once
@@ -27,10 +31,11 @@ from ._warn import warn, warn_once
 # JSON limit (a columnar point takes at most ~70 bytes).
 BATCH_POINTS = 50000
 FLUSH_INTERVAL_S = 0.25
-# The longest a waiting program waits for one answer before the rest is spooled.
-HOLD_S = 5.0
-# The slowest upload rate a waiting program expects from a local endpoint that answers.
-UPLOAD_BYTES_PER_S = 32 * 1024 * 1024
+# A request this old makes a waiting program check that the endpoint still answers…
+PROBE_AFTER_S = 1.0
+# …within this long, else the rest is spooled; and again this often while the wait lasts.
+PROBE_TIMEOUT_S = 10.0
+PROBE_EVERY_S = 1.0
 # Params and tags of one batch, as JSON, stay under this: a batch also carries up to
 # BATCH_POINTS points and the whole must fit the endpoint's JSON limit.
 FIELDS_BUDGET = JSON_LIMIT_BYTES // 2
@@ -76,8 +81,8 @@ class Sender:
         self._endpoint = target.endpoint
         self._conn = Connection(target.endpoint) if target.endpoint else None
         self._sending_since = None  # when the request in flight was sent (monotonic), else None
-        self._hold = HOLD_S  # how long a waiting program gives that request
-        self._abandoned = False
+        self._abandoned = None  # why the endpoint was given up on, by a waiting thread
+        self._pid_of = (None, None)  # (endpoint, its pid from the endpoint file)
         self._spool = SpoolWriter(target.store_dir)
         self._thread = threading.Thread(target=self._loop, name="mlwb-sender", daemon=True)
         self._thread.start()
@@ -114,8 +119,8 @@ class Sender:
     def flush(self, give_up_at=None):
         """Returns once everything logged before the call is acknowledged or in a sealed spool file.
 
-        An endpoint that holds one answer longer than HOLD_S is abandoned (the rest is spooled);
-        with `give_up_at` (a time.monotonic()), returns False at that time even if not done.
+        An endpoint that answers nothing is abandoned (the rest is spooled, see the module's
+        doc); with `give_up_at` (a time.monotonic()), returns False at that time even if not done.
         """
         barrier = Request(None, "barrier")
         with self.lock:
@@ -126,18 +131,35 @@ class Sender:
         return self.wait_bounded(barrier, give_up_at)
 
     def wait_bounded(self, request, give_up_at=None):
+        probe, next_probe = None, 0.0
         while not request.done:
             request.wait(0.05)
-            since, hold = self._sending_since, self._hold
-            if since is not None and not self._abandoned and time.monotonic() - since > hold:
-                self._abandon()
-            if give_up_at is not None and time.monotonic() > give_up_at:
+            now = time.monotonic()
+            if give_up_at is not None and now > give_up_at:
                 return request.done
+            since = self._sending_since
+            if since is None or self._abandoned or now - since < PROBE_AFTER_S:
+                continue
+            if probe is None:
+                if self._endpoint_stopped():
+                    self._abandon("its process is stopped")
+                elif now >= next_probe:
+                    probe = _Probe(self._endpoint)
+            elif not probe.is_alive():
+                if not probe.answered:
+                    self._abandon("no answer, not even to /health within %g s" % PROBE_TIMEOUT_S)
+                probe, next_probe = None, now + PROBE_EVERY_S
         return True
 
-    def _abandon(self):
+    def _endpoint_stopped(self):
+        if self._pid_of[0] != self._endpoint:
+            self._pid_of = (self._endpoint, endpoint_pid(self.target.store_dir, self._endpoint))
+        pid = self._pid_of[1]
+        return pid is not None and process_stopped(pid)
+
+    def _abandon(self, why):
         """Called from a waiting thread: the sender thread's request in flight fails now."""
-        self._abandoned = True
+        self._abandoned = why
         conn = self._conn
         if conn is not None:
             conn.interrupt()
@@ -204,8 +226,6 @@ class Sender:
                 method, content_type = "PUT", "application/octet-stream"
             else:
                 data, method, content_type = request.json().encode("utf-8"), "POST", "application/json"
-            # A big upload may take a while to an endpoint that does answer.
-            self._hold = HOLD_S + len(data) / UPLOAD_BYTES_PER_S
             self._sending_since = time.monotonic()
             return self._conn.request(method, request.path, data, content_type)
         finally:
@@ -228,7 +248,7 @@ class Sender:
         self._conn.close()
         self._conn = None
         if self._abandoned:
-            reason = "no answer within %g s; %s" % (HOLD_S, reason)
+            reason = "%s; %s" % (self._abandoned, reason)
         warn("the endpoint %s does not answer (%s); this process now spools to %s — "
              "the next `mlwb serve` or `mlwb sync` imports it" % (self._endpoint.url, reason, self._spool.dir))
 
@@ -256,6 +276,26 @@ class Sender:
             self._spool.seal()
         except OSError as err:
             warn("cannot finish the spool file in %s: %s" % (self._spool.dir, err))
+
+
+class _Probe(threading.Thread):
+    """Asks the endpoint's /health on a connection of its own; `answered` once it is done."""
+
+    def __init__(self, endpoint):
+        super().__init__(name="mlwb-probe", daemon=True)
+        self.answered = False
+        self._endpoint = endpoint
+        self.start()
+
+    def run(self):
+        conn = Connection(self._endpoint, timeout=PROBE_TIMEOUT_S)
+        try:
+            conn.request("GET", "/health")
+            self.answered = True
+        except (Unreachable, Rejected):
+            pass
+        finally:
+            conn.close()
 
 
 def _fields_groups(params, tags):
