@@ -130,7 +130,7 @@ describe('Python client: kills, signals, limits, stopped and moved endpoints', (
     await server.stop();
   });
 
-  it('a 20 MB param is refused to the caller with its name and the limit; the run goes on against the endpoint, nothing spooled', async () => {
+  it('a 20 MB param is refused to the caller with its name and the limit; params over 16 MiB together travel in several requests; the run goes on against the endpoint, nothing spooled', async () => {
     const dir = tempDir();
     const storeDir = path.join(dir, '.mlwb');
     const server = await startServer(storeDir);
@@ -144,7 +144,9 @@ describe('Python client: kills, signals, limits, stopped and moved endpoints', (
     assert.equal(result.spooled, false);
     const rec = stored(storeDir, result.id);
     assert.equal(rec.status, 'finished');
-    assert.deepEqual(rec.params, { lr: 0.5 });
+    assert.deepEqual(Object.keys(rec.params).sort(), ['big0', 'big1', 'big2', 'big3', 'big4', 'lr']);
+    assert.equal(rec.params.lr, 0.5);
+    for (let i = 0; i < 5; i++) assert.equal(rec.params[`big${i}`], String(i).repeat(3584 * 1024));
     assertSteps(rec.steps, 20_000);
     assert.deepEqual(readSpool(storeDir).files, []);
     await server.stop();

@@ -83,8 +83,10 @@ export async function startEndpoint(store: Store, options: EndpointOptions = {})
       });
       if (result !== RESPONDED) sendJson(res, 200, result);
     } catch (err) {
-      // Answer only once the client has sent its whole body (it reads nothing before that).
-      if (!(await discardBody(req))) res.setHeader('Connection', 'close');
+      // Answer an authenticated client once it has sent its whole body (it reads nothing before
+      // that); a request refused by Host or token is not worth reading.
+      const unauthenticated = err instanceof HttpError && (err.status === 401 || err.status === 403);
+      if (unauthenticated || !(await discardBody(req))) res.setHeader('Connection', 'close');
       if (err instanceof HttpError) {
         sendError(res, family, err);
       } else if (err instanceof MlwbError) {
