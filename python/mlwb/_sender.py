@@ -238,7 +238,7 @@ class Sender:
         endpoint, _why = read_endpoint_file(self.target.store_dir)
         if endpoint is None or endpoint == self._endpoint:
             return False
-        warn("the endpoint %s does not answer; %s names %s: logging there" % (self._endpoint.url, "endpoint.json", endpoint.url))
+        warn("the endpoint %s does not answer; endpoint.json names %s: logging there" % (self._endpoint.url, endpoint.url))
         self._conn.close()
         self._endpoint = endpoint
         self._conn = Connection(endpoint)
