@@ -121,11 +121,15 @@ describe('Python client: kills, signals, limits, stopped and moved endpoints', (
     const d = await w.done;
     assert.equal(d.code, 143, d.stderr);
     assert.equal(d.stderr, '');
-    const byHandler = lastJson<{ count: number; stepSum: number; handler: number }>(d.stdout);
+    const byHandler = lastJson<{ count: number; handler: number }>(d.stdout);
     assert.equal(byHandler.handler, 15, "the program's handler ran");
     const rec = stored(storeDir, runIdOf(d.stdout));
     assert.equal(rec.status, 'killed');
-    assertSteps(rec.steps, byHandler.count);
+    // The handler may run between a log call and the fixture's `count += 1`: that point is logged, not counted.
+    const extra = rec.steps.length - byHandler.count;
+    assert.ok(extra === 0 || extra === 1, `${rec.steps.length} stored, ${byHandler.count} counted by the handler`);
+    assertSteps(rec.steps, rec.steps.length);
+    assert.ok(rec.steps.length >= lastLogged(d.stdout));
     assert.deepEqual(readSpool(storeDir).files, []);
     await server.stop();
   });
