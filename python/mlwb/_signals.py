@@ -18,7 +18,7 @@ import time
 from . import _run, _state
 
 # The longest SIGTERM waits for the endpoint and the spool before the program goes anyway.
-TERM_FLUSH_S = 10.0
+TERM_FLUSH_S = 8.0  # inside the 10 s that `docker stop` and many supervisors allow
 _RETRY_S = 0.01
 # While a log call holds the lock the handler retries; past this it gives up the flush.
 _RETRY_FOR_S = 2.0
