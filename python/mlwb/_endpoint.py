@@ -58,6 +58,29 @@ def _pid_alive(pid):
     return True
 
 
+def endpoint_pid(store_dir, endpoint):
+    """The pid the endpoint file gives for `endpoint`, or None (another endpoint, no file)."""
+    try:
+        with open(os.path.join(store_dir, ENDPOINT_FILE), encoding="utf-8") as f:
+            info = json.load(f)
+        if Endpoint(str(info.get("url")).rstrip("/"), info.get("token")) == endpoint and isinstance(info.get("pid"), int):
+            return info["pid"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
+def process_stopped(pid):
+    """True when the process is stopped (SIGSTOP, Ctrl-Z, a debugger): Linux's /proc says so."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    fields = stat[stat.rfind(b")") + 1:].split()
+    return bool(fields) and fields[0] in (b"T", b"t")
+
+
 def read_endpoint_file(store_dir):
     """(Endpoint, None) when the file describes a live process, else (None, why)."""
     path = os.path.join(store_dir, ENDPOINT_FILE)

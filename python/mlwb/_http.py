@@ -1,12 +1,17 @@
 """A keep-alive HTTP connection to the endpoint, used by the sender thread only."""
 import http.client
 import json
+import socket
 import time
 import urllib.parse
 
-# Large batches under load (several writers, one SQLite) can take a while; a hung endpoint
-# should still end in the spool rather than block the program's exit forever.
-REQUEST_TIMEOUT_S = 60.0
+# How long one socket operation may wait. Large batches under load (several writers, one
+# SQLite waiting on another's lock) can take a while, so this is long; a program waiting on an
+# endpoint that answers nothing at all is released sooner (`_sender`, PROBE_TIMEOUT_S).
+REQUEST_TIMEOUT_S = 30.0
+# The endpoint's limit for a JSON body (src/core/ingest/body.ts, DEFAULT_JSON_LIMIT) and for an artifact.
+JSON_LIMIT_BYTES = 16 * 1024 * 1024
+ARTIFACT_LIMIT_BYTES = 4 * 1024 * 1024 * 1024
 # Node closes idle keep-alive connections after 5 s; reconnect before that to avoid a failed send.
 IDLE_RECONNECT_S = 4.0
 
@@ -42,11 +47,14 @@ class Connection:
         self._auth = "Bearer " + endpoint.token
         self._conn = None
         self._last_used = 0.0
+        self._interrupted = False
 
     def request(self, method, path, body=b"", content_type="application/json"):
         """Sends one request and returns the decoded JSON answer; retries once on a fresh connection."""
         headers = {"Authorization": self._auth, "Content-Type": content_type, "Content-Length": str(len(body))}
         for attempt in (1, 2):
+            if self._interrupted:
+                raise Unreachable("given up waiting for an answer")
             try:
                 if self._conn is None or time.monotonic() - self._last_used > IDLE_RECONNECT_S:
                     self.close()
@@ -60,10 +68,22 @@ class Connection:
                 # A kept-alive connection the server closed fails on first use: retry once.
                 # Every request is idempotent on the server (run ids, batch ids) except
                 # `output`, where a rare retried chunk is a duplicated log line, not lost data.
-                if attempt == 2:
-                    raise Unreachable("%s: %s" % (type(err).__name__, err)) from err
+                # A timeout is not retried: an endpoint that does not answer would not answer twice.
+                if attempt == 2 or isinstance(err, socket.timeout) or self._interrupted:
+                    raise Unreachable("%s: %s" % (type(err).__name__, err) if str(err) else type(err).__name__) from err
                 continue
             return _answer(response.status, data)
+
+    def interrupt(self):
+        """From another thread: makes the request in progress, and any later one, fail at once."""
+        self._interrupted = True
+        conn = self._conn
+        sock = conn.sock if conn is not None else None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
 
     def close(self):
         if self._conn is not None:

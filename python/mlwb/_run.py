@@ -6,12 +6,18 @@ from urllib.parse import quote
 
 from . import _data
 from ._encode import dumps, param_value
+from ._http import ARTIFACT_LIMIT_BYTES
 from ._sender import BATCH_POINTS, Request
 
 MAX_KEY = 250  # the endpoint refuses longer keys, and would refuse the whole batch with them
+# One param or tag value, as JSON: refused here, with the caller's name for it, rather than by
+# the endpoint, which would refuse the whole request and the metrics that travel with it.
+MAX_VALUE_BYTES = 4 * 1024 * 1024
 _time_ns = time.time_ns
 
 STATUSES = ("finished", "failed", "killed")
+# The signal that made the program exit (set by _signals): an exit it causes ends runs as killed.
+stopped_by_signal = None
 
 
 def _check_key(key, what):
@@ -21,16 +27,26 @@ def _check_key(key, what):
         raise ValueError("mlwb: a %s key must be 1 to %d characters: %r" % (what, MAX_KEY, key[:40]))
 
 
+def _check_size(key, value, what):
+    # Cheap test first: ASCII text takes 1 byte per character, anything else at most 12 (\\uXXXX pairs).
+    if isinstance(value, str) and len(value) * 12 > MAX_VALUE_BYTES:
+        size = len(dumps(value))
+        if size > MAX_VALUE_BYTES:
+            raise ValueError("mlwb: %s %r is %s bytes as JSON; one %s value may take at most %s bytes "
+                             "(log big data as an artifact: mlwb.log_artifact)" % (what, key, format(size, ","), what, format(MAX_VALUE_BYTES, ",")))
+    return value
+
+
 def clean_params(params):
     for key in params:
         _check_key(key, "param")
-    return {k: param_value(v) for k, v in params.items()}
+    return {k: _check_size(k, param_value(v), "param") for k, v in params.items()}
 
 
 def clean_tags(tags):
     for key in tags:
         _check_key(key, "tag")
-    return {k: str(v) for k, v in tags.items()}
+    return {k: _check_size(k, str(v), "tag") for k, v in tags.items()}
 
 
 # Steps are stored as float64, exact up to 2**53: beyond, 2**63 and 2**63 - 1 would be one step.
@@ -183,6 +199,10 @@ class Run:
         local = os.fspath(path)
         if not os.path.isfile(local):
             raise FileNotFoundError("mlwb.log_artifact: no such file: %s" % local)
+        size = os.path.getsize(local)
+        if size > ARTIFACT_LIMIT_BYTES:
+            raise ValueError("mlwb.log_artifact: %s is %s bytes; the endpoint takes artifacts of at most %s bytes"
+                             % (local, format(size, ","), format(ARTIFACT_LIMIT_BYTES, ",")))
         name = os.path.basename(local)
         stored = "/".join(p for p in (artifact_path or "").replace(os.sep, "/").split("/") + [name] if p)
         self._check_running()
@@ -200,7 +220,7 @@ class Run:
                 sub = "/".join(p for p in (artifact_path, None if rel == "." else rel) if p)
                 self.log_artifact(os.path.join(root, name), sub or None)
 
-    def end(self, status="finished"):
+    def end(self, status="finished", wait=True):
         """Sends what is buffered, marks the run ended (unless attached to someone else's) and waits."""
         if status not in STATUSES:
             raise ValueError("mlwb: status must be one of %s, not %r" % (", ".join(STATUSES), status))
@@ -214,7 +234,8 @@ class Run:
             body = dumps({"status": status, "endTime": _time_ns() // 1000000})
             self._sender.submit(Request(self, "end", "/runs/%s/end" % self.id, body))
         self._sender.remove_run(self)
-        self._sender.flush()
+        if wait:
+            self._sender.flush()
 
     def __enter__(self):
         return self
@@ -222,8 +243,10 @@ class Run:
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
             self.end("finished")
+        elif issubclass(exc_type, KeyboardInterrupt) or (stopped_by_signal and issubclass(exc_type, SystemExit)):
+            self.end("killed")
         else:
-            self.end("killed" if issubclass(exc_type, KeyboardInterrupt) else "failed")
+            self.end("failed")
         return False  # re-raise
 
     # -- the sender's side -------------------------------------------------------------------

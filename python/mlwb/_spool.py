@@ -3,9 +3,11 @@
 Format (ARCHITECTURE.md): one `{"op", "runId", "body"}` per line, replayed in file-name order
 by the next endpoint start and by `mlwb sync`, deduplicated by batch id.
 
-Lines go to a hidden `.tmp` file that is renamed to its final `.jsonl` name when sealed, so
-a replay never reads a file this process is still writing (and deletes it under us). Names
-start with the time, so this process's files replay in the order they were written.
+Lines go to a hidden `.<name>.jsonl.tmp` file that is renamed to its final `<name>.jsonl` when
+sealed (after an fsync), so a replay never reads a file this process is still writing (and
+deletes it under us). `<name>` holds this process's pid: if the process dies before sealing
+(SIGKILL, a crash), replay adopts the file, since its writer is gone. Names start with the
+time, so this process's files replay in the order they were written.
 """
 import hashlib
 import os
@@ -83,6 +85,10 @@ class SpoolWriter:
         """Makes everything written so far visible to replay."""
         if self._file is None:
             return
+        try:
+            os.fsync(self._file.fileno())
+        except OSError:
+            pass  # a file system without fsync: the rename still seals it
         self._file.close()
         os.replace(self._tmp, self._final)
         self._file = None

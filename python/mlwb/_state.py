@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 
+from . import _run
 from ._encode import dumps
 from ._endpoint import discover
 from ._run import Run, clean_params, clean_tags
@@ -123,9 +124,20 @@ def _forget(run):
             stack.remove(run)
 
 
-def flush():
+def flush(give_up_at=None):
     for sender in list(_senders.values()):
-        sender.flush()
+        sender.flush(give_up_at)
+
+
+def senders():
+    return _senders.values()
+
+
+def end_all(status, give_up_at=None):
+    """Ends every open run with `status` and flushes, returning by `give_up_at` (time.monotonic()) at the latest."""
+    for run in list(reversed(stack)):
+        run.end(status, wait=False)
+    flush(give_up_at)
 
 
 def _install_exit_hooks():
@@ -136,6 +148,9 @@ def _install_exit_hooks():
     _previous_excepthook = sys.excepthook
     sys.excepthook = _excepthook
     atexit.register(_at_exit)
+    from . import _signals  # imports this module: loaded once the state is complete
+
+    _signals.install()
 
 
 def _excepthook(exc_type, exc, tb):
@@ -146,9 +161,7 @@ def _excepthook(exc_type, exc, tb):
 
 
 def _at_exit():
-    for run in list(reversed(stack)):
-        run.end(_exit_status or "finished")
-    flush()
+    end_all(_exit_status or ("killed" if _run.stopped_by_signal else "finished"))
 
 
 def _after_fork_in_child():

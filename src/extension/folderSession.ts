@@ -19,6 +19,8 @@ export interface FolderSessionOptions {
   /** Restricted workspaces read stored runs; they start no endpoint and run nothing. */
   trusted: boolean;
   variables: vscode.EnvironmentVariableCollection;
+  /** Workspace state: remembers the endpoint's port, reused after a restart so open terminals keep working. */
+  state?: vscode.Memento;
   onDidUpdate: (session: FolderSession, update: ModelUpdate) => void;
 }
 
@@ -87,12 +89,15 @@ export class FolderSession extends Disposable {
   }
 
   private async startEndpoint(): Promise<void> {
-    const { log, folder, variables } = this.options;
+    const { log, folder, variables, state } = this.options;
+    const portKey = `mlwb.endpointPort:${this.store.dir}`;
     const endpoint = await startEndpoint(this.store, {
+      preferredPort: state?.get<number>(portKey),
       writeEndpointFile: true,
       log: (msg) => log.info(`${folder.name}: endpoint: ${msg}`),
     });
     this.endpoint = endpoint;
+    void state?.update(portKey, endpoint.port);
     this._register(toDisposable(() => void endpoint.close()));
     // Terminals opened from now on carry these; the token changes per start, so never persist them.
     variables.persistent = false;

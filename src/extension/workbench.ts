@@ -72,6 +72,7 @@ export class Workbench extends Disposable {
           trusted,
           // One folder: the window's collection; several: each folder's terminals get their own endpoint.
           variables: folders.length === 1 ? root : root.getScoped({ workspaceFolder: folder }),
+          state: this.context.workspaceState,
           onDidUpdate: (s, update) => this.onSessionUpdate(s, update),
         });
         if (session) this.sessions.set(folder.uri.toString(), session);

@@ -4,7 +4,7 @@ import { MlwbError } from '../errors';
 import { HEARTBEAT_MS } from '../store/liveness';
 import type { Store } from '../store/store';
 import { ArtifactFiles } from './artifactStore';
-import { DEFAULT_ARTIFACT_LIMIT, DEFAULT_JSON_LIMIT, readJsonObject } from './body';
+import { DEFAULT_ARTIFACT_LIMIT, DEFAULT_JSON_LIMIT, discardBody, readJsonObject } from './body';
 import { removeEndpointFile, writeEndpointFile } from './endpointFile';
 import { familyOf, HttpError, sendError, sendJson } from './httpError';
 import { MLFLOW_ROUTES } from './mlflow/routes';
@@ -32,6 +32,8 @@ function heartbeats(store: Store): (runId: string) => void {
 
 export interface EndpointOptions {
   port?: number;
+  /** Tried first when `port` is not given (the port of this store's previous endpoint); any free port if taken. */
+  preferredPort?: number;
   token?: string;
   writeEndpointFile?: boolean;
   log?: (msg: string) => void;
@@ -67,7 +69,9 @@ export async function startEndpoint(store: Store, options: EndpointOptions = {})
     seen: heartbeats(store),
   };
   const replay = replaySpool(store);
+  if (replay.busy) log(`spool: ${replay.busy.pid ? `process ${replay.busy.pid}` : 'another process'} is replaying it; not replayed here`);
   if (replay.files > 0) log(`spool: replayed ${replay.applied} operation(s) from ${replay.files} file(s), ${replay.duplicates} already stored`);
+  if (replay.torn > 0) log(`spool: skipped ${replay.torn} last line(s) cut off when their writer was killed mid-write`);
   for (const problem of replay.problems) log(`spool: ${problem}`);
   // After the replay (a replayed run whose client died is judged with all its data in), and then
   // regularly: a long-lived endpoint (the extension, `mlwb serve`) keeps the Runs view truthful.
@@ -105,9 +109,11 @@ export async function startEndpoint(store: Store, options: EndpointOptions = {})
       });
       if (result !== RESPONDED) sendJson(res, 200, result);
     } catch (err) {
+      // Answer an authenticated client once it has sent its whole body (it reads nothing before
+      // that); a request refused by Host or token is not worth reading.
+      const unauthenticated = err instanceof HttpError && (err.status === 401 || err.status === 403);
+      if (unauthenticated || !(await discardBody(req))) res.setHeader('Connection', 'close');
       if (err instanceof HttpError) {
-        // The rest of a refused body is not worth reading: close the connection after answering.
-        if (err.status === 413) res.setHeader('Connection', 'close');
         sendError(res, family, err);
       } else if (err instanceof MlwbError) {
         sendError(res, family, new HttpError(400, 'INVALID_PARAMETER_VALUE', err.message));
@@ -121,13 +127,23 @@ export async function startEndpoint(store: Store, options: EndpointOptions = {})
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
+  const listen = (p: number) => new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
+    server.listen(p, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
+  if (options.port === undefined && options.preferredPort) {
+    // Terminals opened before a restart still name the old port: keep it when it is free.
+    await listen(options.preferredPort).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
+      log(`port ${options.preferredPort} is taken; listening on another one`);
+      await listen(0);
+    });
+  } else {
+    await listen(options.port ?? 0);
+  }
   port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   if (options.writeEndpointFile) writeEndpointFile(store.dir, { url, port, token, pid: process.pid, startedAt: new Date().toISOString() });

@@ -74,12 +74,12 @@ export async function readEndpointFile(storeDir: string, timeoutMs = 1000): Prom
   return { state: 'live', file, endpoint };
 }
 
-function processExists(pid: number): boolean {
+/** Whether a process with this id exists (on this machine; EPERM: it belongs to another user). */
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    // EPERM: it exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

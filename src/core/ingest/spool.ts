@@ -3,9 +3,11 @@ import * as path from 'node:path';
 import { MlwbError } from '../errors';
 import type { Store } from '../store/store';
 import { parseBatch, writeBatch } from './batch';
+import { processExists } from './endpointFile';
 import { HttpError } from './httpError';
 import { createRunOp, datasetOp, endRunOp, requireRun } from './operations';
 import { OutputIngest, outputOp } from './output';
+import { claimSpool } from './spoolClaim';
 import { spooledArtifactOp } from './spooledArtifact';
 
 /**
@@ -13,12 +15,21 @@ import { spooledArtifactOp } from './spooledArtifact';
  * clients that could not reach the endpoint. Replay is idempotent: createRun with an existing
  * id is a no-op, batches are deduplicated by batch id in the transaction that writes them,
  * lines without a batch id get one from their file and line number, and a run's first end wins.
+ *
+ * Clients write `.<name>.jsonl.tmp` and rename it to `<name>.jsonl` when they seal it; `<name>`
+ * carries the writer's pid. A temporary file whose writer is gone (killed before sealing) is
+ * adopted: renamed to its final name and replayed like the rest, its cut-off last line skipped
+ * and counted. One process replays at a time (`spoolClaim.ts`).
  */
 
 export interface ReplayResult {
   files: number;
   applied: number;
   duplicates: number;
+  /** Last lines cut off by a writer killed mid-write: skipped. */
+  torn: number;
+  /** Another process (this pid, when known) was replaying the spool: this call replayed nothing. */
+  busy?: { pid?: number };
   /** One line per line or file that could not be replayed (kept as `<file>.failed`). */
   problems: string[];
 }
@@ -32,27 +43,59 @@ export function spoolDir(storeDir: string): string {
 
 export function replaySpool(store: Store, output = new OutputIngest()): ReplayResult {
   const dir = spoolDir(store.dir);
-  const result: ReplayResult = { files: 0, applied: 0, duplicates: 0, problems: [] };
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort();
-  } catch {
+  const result: ReplayResult = { files: 0, applied: 0, duplicates: 0, torn: 0, problems: [] };
+  if (!fs.existsSync(dir)) return result;
+  const claim = claimSpool(dir);
+  if (!claim.held) {
+    result.busy = { pid: claim.holder };
     return result;
   }
-  for (const name of names) replayFile(store, output, path.join(dir, name), result);
+  try {
+    const adopted = adoptOrphans(dir);
+    const names = fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort();
+    for (const name of names) replayFile(store, output, path.join(dir, name), adopted.has(name), result);
+  } finally {
+    claim.release();
+  }
   return result;
 }
 
-function replayFile(store: Store, output: OutputIngest, file: string, result: ReplayResult): void {
+const TEMP_FILE = /^\.(\d+-(\d+)-.*\.jsonl)\.tmp$/;
+
+/** Renames the temporary files of writers that are gone to their final names; returns those names. */
+function adoptOrphans(dir: string): Set<string> {
+  const adopted = new Set<string>();
+  for (const name of fs.readdirSync(dir)) {
+    const m = TEMP_FILE.exec(name);
+    if (!m || processExists(Number(m[2]))) continue;
+    try {
+      fs.renameSync(path.join(dir, name), path.join(dir, m[1]));
+      adopted.add(m[1]);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return adopted;
+}
+
+function replayFile(store: Store, output: OutputIngest, file: string, writerGone: boolean, result: ReplayResult): void {
   const name = path.basename(file);
-  const before = fs.statSync(file);
-  const text = fs.readFileSync(file, 'utf8');
+  let before: fs.Stats;
+  let text: string;
+  try {
+    before = fs.statSync(file);
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // removed by hand meanwhile
+    throw err;
+  }
   const lines = text.split('\n');
   // After the last newline: "" for a complete file, or a line whose writer stopped mid-way.
   const partial = lines.pop()!;
   if (partial !== '') {
     if (parseLine(partial)) lines.push(partial);
-    else if (Date.now() - before.mtimeMs < ACTIVE_WRITER_MS) return;
+    else if (!writerGone && Date.now() - before.mtimeMs < ACTIVE_WRITER_MS) return;
+    else result.torn++;
   }
   result.files++;
   let failed = false;
@@ -74,9 +117,8 @@ function replayFile(store: Store, output: OutputIngest, file: string, result: Re
       failed = true;
     }
   });
-  const after = fs.statSync(file);
   // Grown while we read: keep it, the next replay skips what is already stored.
-  if (after.size !== before.size) return;
+  if (fs.statSync(file, { throwIfNoEntry: false })?.size !== before.size) return;
   if (failed) fs.renameSync(file, `${file}.failed`);
   else fs.rmSync(file, { force: true });
 }

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { startEndpoint } from '../../../src/core/ingest/endpoint';
 import { replaySpool } from '../../../src/core/ingest/spool';
+import { REPLAY_LOCK } from '../../../src/core/ingest/spoolClaim';
 import { Store } from '../../../src/core/store/store';
 import { tempDir } from '../../helpers/tmp';
 
@@ -47,7 +49,7 @@ describe('spool replay', () => {
     const text = lines().join('\n') + '\n';
     const file = spoolFile(store, '0001.jsonl', text);
     const first = replaySpool(store);
-    assert.deepEqual(first, { files: 1, applied: 7, duplicates: 0, problems: [] });
+    assert.deepEqual(first, { files: 1, applied: 7, duplicates: 0, torn: 0, problems: [] });
     assert.equal(fs.existsSync(file), false);
     assertOnce(store);
     spoolFile(store, '0001.jsonl', text);
@@ -89,6 +91,7 @@ describe('spool replay', () => {
     const result = replaySpool(store);
     assert.deepEqual(result.problems, []);
     assert.equal(result.applied, 4);
+    assert.equal(result.torn, 1, 'the cut-off line is skipped and counted');
     assert.equal(fs.existsSync(file), false);
     assert.deepEqual([...store.readMetric(RUN, 'loss')!.values], [0, 1, 2]);
     // The same batches again (the client retried them online): still each point once.
@@ -120,5 +123,43 @@ describe('spool replay', () => {
     assert.match(logs.join('\n'), /replayed 7 operation/);
     await endpoint.close();
     reopened.close();
+  });
+});
+
+/** The pid of a process that has exited (and so names no live process, barring reuse). */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '0']).pid!;
+}
+
+describe('spool replay claims and orphans', () => {
+  it('adopts the temporary file of a writer that is gone, but not of one still running', () => {
+    const store = Store.open({ cwd: tempDir(), create: true });
+    const text = lines().join('\n') + '\n';
+    const orphan = spoolFile(store, `.01700000000000000-${deadPid()}-0001-aaaaaaaa.jsonl.tmp`, text);
+    const live = spoolFile(store, `.01700000000000001-${process.pid}-0001-bbbbbbbb.jsonl.tmp`, text);
+    const result = replaySpool(store);
+    assert.deepEqual(result, { files: 1, applied: 7, duplicates: 0, torn: 0, problems: [] });
+    assert.equal(fs.existsSync(orphan), false);
+    assert.ok(fs.existsSync(live), "a live writer's file is left to it");
+    assertOnce(store);
+    store.close();
+  });
+
+  it('replays nothing while another live process holds the claim, and breaks the claim of a dead one', () => {
+    const store = Store.open({ cwd: tempDir(), create: true });
+    const file = spoolFile(store, '0001.jsonl', lines().join('\n') + '\n');
+    const lock = path.join(store.dir, 'spool', REPLAY_LOCK);
+    fs.writeFileSync(lock, `${process.ppid}\n`);
+    const busy = replaySpool(store);
+    assert.deepEqual(busy.busy, { pid: process.ppid });
+    assert.equal(busy.files, 0);
+    assert.ok(fs.existsSync(file));
+    fs.writeFileSync(lock, `${deadPid()}\n`);
+    const taken = replaySpool(store);
+    assert.equal(taken.busy, undefined);
+    assert.equal(taken.applied, 7);
+    assert.equal(fs.existsSync(lock), false, 'the claim is released');
+    assertOnce(store);
+    store.close();
   });
 });

@@ -128,11 +128,13 @@ describe('ML Workbench in the extension host', () => {
     const kept = await call('runs', { name: 'kept', experiment: 'inhost' });
     const keptId = (kept.run as { id: string }).id;
     await until('the kept run', () => folder().runIds.includes(keptId));
+    const before = folder().endpointUrl;
     await vscode.commands.executeCommand('mlwb.refresh');
     await api.ready();
     // The reopened session's runs model loads on its first view update, just after ready().
     await until('the kept run after the refresh', () => folder().runIds.includes(keptId));
     assert.equal(endpointFile().url, folder().endpointUrl, 'the endpoint file names the new endpoint');
+    assert.equal(folder().endpointUrl, before, 'the same port again: terminals opened before keep working');
     assert.equal((await call('health')).ok, true);
   });
 });
