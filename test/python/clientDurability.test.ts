@@ -55,12 +55,15 @@ describe('Python client under load and failure', () => {
     const dir = tempDir();
     const storeDir = path.join(dir, '.mlwb');
     const server = await startServer(storeDir);
-    // 50 chunks of 1,000 points, 20 ms apart: the writers are still logging when the endpoint dies.
+    // 50 chunks of 1,000 points, 20 ms apart; each writer holds after its first half until the
+    // endpoint is dead, so every writer is still logging when it dies.
+    const resume = path.join(dir, 'resume');
     const writers = [0, 1, 2, 3].map((i) => spawnProcess(PYTHON,
-      [path.join(FIXTURES, 'writer.py'), '--points', '50000', '--chunk', '1000', '--pause', '0.02', '--half', '--name', `w${i}`], { cwd: dir }));
+      [path.join(FIXTURES, 'writer.py'), '--points', '50000', '--chunk', '1000', '--pause', '0.02', '--half', '--resume-when', resume, '--name', `w${i}`], { cwd: dir }));
     // Half of each writer's points are acknowledged before the kill.
     await Promise.all(writers.map((w) => printed(w.child, 'half')));
     await server.stop('SIGKILL');
+    fs.writeFileSync(resume, '');
     const done = await Promise.all(writers.map((w) => w.done));
     const logged = done.map(resultOf);
     for (const d of done) {

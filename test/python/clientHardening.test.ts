@@ -67,14 +67,20 @@ function tempSpoolFiles(storeDir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl.tmp')).map((n) => path.join(dir, n)) : [];
 }
 
+/** Newline-terminated lines in a file (the run line, a params batch, then metric batches). */
+function completeLines(file: string): number {
+  return fs.readFileSync(file).reduce((n, byte) => n + (byte === 0x0a ? 1 : 0), 0);
+}
+
 describe('Python client: kills, signals, limits, stopped and moved endpoints', () => {
   it('SIGKILL while spooling: mlwb sync replays the unsealed file of the dead writer, exactly the points written, the cut-off line skipped and counted', async () => {
     const dir = tempDir();
     const storeDir = path.join(dir, '.mlwb');
     const w = spawnProcess(PYTHON, [WRITER], { cwd: dir });
     const id = runIdOf(await line(w.child, (l) => l.startsWith('run ')));
-    // Killed while its current spool file is still a temporary one, some batches in it.
-    await until(() => tempSpoolFiles(storeDir).some((f) => fs.statSync(f).size > 300_000));
+    // Killed while its current spool file is still a temporary one, with at least two batch lines
+    // in it (under load the client packs more points a batch, so size alone is not enough).
+    await until(() => tempSpoolFiles(storeDir).some((f) => fs.statSync(f).size > 300_000 && completeLines(f) >= 4));
     w.child.kill('SIGKILL');
     assert.equal((await w.done).signal, 'SIGKILL');
     const temps = tempSpoolFiles(storeDir);
