@@ -1,0 +1,85 @@
+import { MlwbError } from '../../errors';
+
+/** A table read column by column: raw strings, so numeric and categorical columns both survive. */
+export interface Table {
+  columns: string[];
+  /** Column name → its values, one per row ('' where missing). */
+  values: Map<string, string[]>;
+  rows: number;
+}
+
+/** RFC 4180 CSV: quoted fields with doubled quotes and embedded newlines; CRLF or LF. */
+export function parseCsv(text: string, name = 'the CSV file'): Table {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let inQuotes = false;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const end = text.length;
+  for (; i < end; i++) {
+    const c = text[i];
+    if (inQuotes) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else inQuotes = false;
+      } else field += c;
+    } else if (c === '"') inQuotes = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      if (record.length > 1 || record[0] !== '') records.push(record);
+      record = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  if (records.length === 0) throw new MlwbError(`${name} is empty.`);
+  const [header, ...rows] = records;
+  const values = new Map<string, string[]>(header.map((h) => [h, new Array<string>(rows.length)]));
+  rows.forEach((row, r) => {
+    if (row.length !== header.length) throw new MlwbError(`${name}, line ${r + 2}: ${row.length} fields, the header has ${header.length}.`);
+    header.forEach((h, c) => (values.get(h)![r] = row[c]));
+  });
+  return { columns: header, values, rows: rows.length };
+}
+
+/** JSON lines (or one JSON array of objects): the columns are the union of the objects' keys. */
+export function parseJsonRows(text: string, name = 'the JSON lines file'): Table {
+  const trimmed = text.trimStart();
+  let objects: Record<string, unknown>[];
+  try {
+    objects = trimmed.startsWith('[')
+      ? (JSON.parse(trimmed) as Record<string, unknown>[])
+      : text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  } catch (err) {
+    throw new MlwbError(`${name} is not valid JSON lines (${(err as Error).message}).`);
+  }
+  const columns = [...new Set(objects.flatMap((o) => Object.keys(o)))];
+  const values = new Map(columns.map((c) => [c, objects.map((o) => (o[c] == null ? '' : String(o[c])))]));
+  return { columns, values, rows: objects.length };
+}
+
+/** The column as numbers (NaN where empty), or undefined when any non-empty value is not a number. */
+export function numericColumn(table: Table, column: string): Float64Array | undefined {
+  const raw = table.values.get(column);
+  if (!raw) return undefined;
+  const out = new Float64Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const s = raw[i];
+    if (s === '' || s === 'NA' || s === 'NaN') out[i] = NaN;
+    else {
+      const v = Number(s);
+      if (Number.isNaN(v)) return undefined;
+      out[i] = v;
+    }
+  }
+  return out;
+}
