@@ -59,16 +59,18 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelInf
   if (!graph || toNumber(model.irVersion) <= 0 || model.opsetImport.length === 0) {
     throw new MlwbError(`${fileName} is not an ONNX model (no graph, IR version or opset).`, 'Export it with torch.onnx.export, tf2onnx or skl2onnx.');
   }
-  const initializerNames = new Set(graph.initializer.map((t) => t.name));
+  const initializers = graph.initializer ?? [];
+  const nodes = graph.node ?? [];
+  const initializerNames = new Set(initializers.map((t) => t.name));
   const operators: Record<string, number> = {};
-  for (const node of graph.node) {
+  for (const node of nodes) {
     const op = node.domain ? `${node.domain}.${node.opType}` : node.opType ?? '?';
     operators[op] = (operators[op] ?? 0) + 1;
   }
   let parameterCount = 0;
   let parameterBytes = 0;
-  for (const t of graph.initializer) {
-    const count = t.dims.reduce((n: number, d) => n * toNumber(d), 1);
+  for (const t of initializers) {
+    const count = (t.dims ?? []).reduce((n: number, d) => n * toNumber(d), 1);
     parameterCount += count;
     parameterBytes += count * (ELEMENT_BYTES[elementTypeName(t.dataType)] ?? 0);
   }
@@ -76,8 +78,8 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelInf
   const opsets = Object.fromEntries(model.opsetImport.map((o) => [o.domain || 'ai.onnx', toNumber(o.version)]));
   return {
     // Old exporters list initializers among the inputs too; they are not something a caller feeds.
-    inputs: graph.input.filter((i) => !initializerNames.has(i.name ?? '')).map(signature),
-    outputs: graph.output.map(signature),
+    inputs: (graph.input ?? []).filter((i) => !initializerNames.has(i.name ?? '')).map(signature),
+    outputs: (graph.output ?? []).map(signature),
     opsets,
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     metadata,
@@ -85,7 +87,7 @@ export function inspectModel(bytes: Uint8Array, fileName = 'the file'): ModelInf
     bytes: bytes.byteLength,
     irVersion: toNumber(model.irVersion),
     graphName: graph.name ?? '',
-    nodeCount: graph.node.length,
+    nodeCount: nodes.length,
     operators: Object.fromEntries(Object.entries(operators).sort((a, b) => b[1] - a[1])),
     parameterCount,
     parameterBytes,
