@@ -38,7 +38,8 @@ export function readNpy(bytes: Uint8Array, name = 'the .npy file'): HostTensor {
   const width = type === 'bool' ? 1 : ARRAYS[type].prototype.BYTES_PER_ELEMENT as number;
   if (bytes.byteLength - dataStart < count * width) throw new MlwbError(`${name} is truncated: its header promises ${count} elements.`);
   // Copy so the array is aligned whatever the header length.
-  const copy = bytes.slice(dataStart, dataStart + count * width);
+  const copy = new Uint8Array(count * width);
+  copy.set(bytes.subarray(dataStart, dataStart + count * width));
   return { type, dims, data: new ARRAYS[type](copy.buffer, 0, count) };
 }
 
