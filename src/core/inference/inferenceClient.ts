@@ -37,6 +37,11 @@ export class InferenceClient {
 
   constructor(private readonly workerPath = defaultWorkerPath(), private readonly env: NodeJS.ProcessEnv = process.env) {}
 
+  /** The inference process's id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   call<K extends Op>(op: K, body: RequestBody<K>, options: CallOptions = {}): Promise<ResultOf[K]> {
     if (options.signal?.aborted) return Promise.reject(new MlwbError('Cancelled.'));
     const child = this.start();

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { MlwbError } from '../../../src/core/errors';
 import { inspectModel } from '../../../src/core/inference/modelInfo';
@@ -48,7 +48,7 @@ describe('inspectModel', () => {
   it('says a truncated model or a CSV file is not an ONNX model', async () => {
     const { corrupt, penguinsCsv } = await onnxFixtures();
     for (const file of [corrupt, penguinsCsv]) {
-      assert.throws(() => inspectModel(require('node:fs').readFileSync(file), 'x.onnx'), (err: Error) =>
+      assert.throws(() => inspectModel(readFileSync(file), 'x.onnx'), (err: Error) =>
         err instanceof MlwbError && /x\.onnx is not an ONNX model/.test(err.message));
     }
   });
