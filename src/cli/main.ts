@@ -1,7 +1,9 @@
 import * as readline from 'node:readline/promises';
 import { MlwbError } from '../core/errors';
 import type { CliContext, Command } from './context';
+import { devicesCommand } from './commands/devices';
 import { exportCommand } from './commands/export';
+import { modelCommand } from './commands/model';
 import { runCommand } from './commands/run';
 import { reproduceCommand } from './commands/reproduce';
 import { registerRunsSubcommand, runsCommand } from './commands/runs';
@@ -15,6 +17,8 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   serve: serveCommand,
   sync: syncCommand,
+  devices: devicesCommand,
+  model: modelCommand,
 };
 registerRunsSubcommand('reproduce', reproduceCommand);
 

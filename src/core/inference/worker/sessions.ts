@@ -36,6 +36,8 @@ export async function getSession(model: string, device: string): Promise<CachedS
   } catch {
     throw new MlwbError(`Model file not found: ${model}.`);
   }
+  const known = ort.listSupportedBackends().map((b) => b.name);
+  if (!known.includes(device)) throw new MlwbError(`Unknown device "${device}".`, `This build of onnxruntime-node has: ${known.join(', ')}.`);
   const key = `${model}\0${device}`;
   const cached = sessions.get(key);
   if (cached && cached.mtimeMs === stat.mtimeMs) return cached;

@@ -1,0 +1,88 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fingerprintData } from '../capture/dataFingerprint';
+import { ArtifactFiles } from '../ingest/artifactStore';
+import type { Store } from '../store/store';
+import type { ParamValue } from '../store/types';
+import type { TaskMetrics } from './metrics';
+import type { ModelInfo } from './modelInfo';
+import type { EvaluationResult } from './worker/evaluate';
+
+export interface ProducingRun {
+  runId: string;
+  runName: string;
+  /** The artifact's path within the run. */
+  path: string;
+}
+
+/** Runs that logged an artifact with exactly these bytes: where a model file came from. */
+export function runsProducing(store: Store, sha256: string): ProducingRun[] {
+  return store.db
+    .prepare('SELECT a.run_id AS runId, r.name AS runName, a.path AS path FROM artifacts a JOIN runs r ON r.id = a.run_id WHERE a.sha256 = ? ORDER BY r.start_time')
+    .all(sha256) as ProducingRun[];
+}
+
+/** A metric name per scalar of a task's metrics, e.g. accuracy, f1_macro, f1/Adelie. */
+export function metricValues(metrics: TaskMetrics, prefix = ''): Record<string, number> {
+  if (metrics.task === 'regression') return { [`${prefix}mae`]: metrics.mae, [`${prefix}rmse`]: metrics.rmse, [`${prefix}r2`]: metrics.r2 };
+  const out: Record<string, number> = {
+    [`${prefix}accuracy`]: metrics.accuracy,
+    [`${prefix}precision_macro`]: metrics.macroPrecision,
+    [`${prefix}recall_macro`]: metrics.macroRecall,
+    [`${prefix}f1_macro`]: metrics.macroF1,
+    [`${prefix}log_loss`]: metrics.logLoss,
+  };
+  if (metrics.rocAuc !== null) out[`${prefix}roc_auc`] = metrics.rocAuc;
+  for (const c of metrics.perClass) out[`${prefix}f1/${c.label}`] = c.f1;
+  return out;
+}
+
+export interface EvaluationRecord {
+  model: string;
+  info: ModelInfo;
+  data: string;
+  label: string;
+  slice?: string;
+  result: EvaluationResult;
+  command: string[];
+  cwd: string;
+}
+
+/**
+ * Stores an evaluation as a finished run (experiment "evaluations"): the model's sha256, the
+ * device and the label as params, the dataset's fingerprint, metrics overall and per slice,
+ * and the predictions file as an artifact, so it shows in the Runs view and compares.
+ */
+export async function recordEvaluation(store: Store, record: EvaluationRecord): Promise<string> {
+  const { result, info } = record;
+  const dataset = await fingerprintData(record.data, record.cwd);
+  let predictions: { sha256: string; bytes: number } | undefined;
+  if (result.predictionsFile) predictions = await new ArtifactFiles(store.dir).put(createReadStream(result.predictionsFile), Number.MAX_SAFE_INTEGER);
+  const now = Date.now();
+  const params: Record<string, ParamValue> = {
+    model: path.relative(record.cwd, path.resolve(record.cwd, record.model)) || record.model,
+    model_sha256: info.sha256,
+    device: result.device,
+    label: record.label,
+    task: result.task,
+    rows: result.rows,
+  };
+  if (record.slice) params.slice = record.slice;
+  const metrics = { ...metricValues(result.metrics) };
+  for (const s of result.slices) Object.assign(metrics, metricValues(s.metrics, `${record.slice}=${s.value}/`));
+  return store.transaction(() => {
+    const id = store.createRun({ name: `eval ${path.basename(record.model)}`, experiment: 'evaluations', source: 'cli', command: record.command, cwd: record.cwd, startTime: now - Math.round(result.inferenceMs + result.sessionMs) });
+    store.logParams(id, params);
+    store.setTags(id, { 'mlwb.kind': 'evaluation', 'mlwb.model_sha256': info.sha256 });
+    store.addDataset(id, dataset);
+    store.logMetrics(id, Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: now })));
+    if (predictions) store.addArtifact(id, { path: 'predictions.csv', ...predictions });
+    store.finishRun(id, 'finished', 0, now);
+    return id;
+  });
+}
+
+/** Removes a temporary predictions file once stored. */
+export async function removeQuietly(file: string | null): Promise<void> {
+  if (file) await fs.rm(file, { force: true, recursive: true });
+}
