@@ -1,5 +1,6 @@
 /** Text output of the model commands. */
 import { formatShape } from '../core/inference/feeds';
+import { formatBytes } from '../core/inference/formatBytes';
 import type { ModelInfo } from '../core/inference/modelInfo';
 import type { ProducingRun } from '../core/inference/modelRuns';
 import type { TaskMetrics } from '../core/inference/metrics';
@@ -10,13 +11,6 @@ import { formatTable } from './format';
 
 const ms = (v: number) => (v < 1 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(0));
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-}
 
 export function renderModelInfo(file: string, info: ModelInfo, producedBy: ProducingRun[]): string {
   const sig = (s: ModelInfo['inputs']) => s.map((t) => `  ${t.name}  ${t.type} ${formatShape(t.shape)}`).join('\n');

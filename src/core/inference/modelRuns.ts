@@ -86,3 +86,15 @@ export async function recordEvaluation(store: Store, record: EvaluationRecord): 
 export async function removeQuietly(file: string | null): Promise<void> {
   if (file) await fs.rm(file, { force: true, recursive: true });
 }
+
+export interface ModelArtifact extends ProducingRun {
+  sha256: string;
+  bytes: number;
+}
+
+/** Every `.onnx` artifact logged by a run, newest run first. */
+export function onnxArtifacts(store: Store): ModelArtifact[] {
+  return store.db
+    .prepare("SELECT a.run_id AS runId, r.name AS runName, a.path AS path, a.sha256 AS sha256, a.bytes AS bytes FROM artifacts a JOIN runs r ON r.id = a.run_id WHERE lower(a.path) LIKE '%.onnx' ORDER BY r.start_time DESC")
+    .all() as ModelArtifact[];
+}
