@@ -1,0 +1,119 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { InferenceClient } from '../src/core/inference/inferenceClient';
+import { parseCsv } from '../src/core/inference/io/tabular';
+import { onnxFixtures } from '../test/helpers/onnxFixtures';
+import { median, type Figure } from './figures';
+
+const DEMO_MODEL = path.join(__dirname, '..', 'demo', 'models', 'penguins.onnx');
+const DEMO_DATA = path.join(__dirname, '..', 'demo', 'data', 'penguins.csv');
+
+/** Raw onnxruntime-node in this process: the same calls with tensors made once. Median ms. */
+async function rawCallMs(model: string, inputName: string, width: number, batch: number, iterations: number): Promise<number> {
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  const data = Float32Array.from({ length: batch * width }, (_, i) => ((i * 7919) % 1000) / 1000);
+  const feeds = { [inputName]: new ort.Tensor('float32', data, [batch, width]) };
+  for (let i = 0; i < 20; i++) await session.run(feeds);
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    samples.push(performance.now() - t0);
+  }
+  await session.release();
+  return median(samples);
+}
+
+/** 100,000 penguin rows (the demo's 342 measured ones, repeated with small noise) as a CSV. */
+function bigPenguinCsv(rows: number): string {
+  const table = parseCsv(fs.readFileSync(DEMO_DATA, 'utf8'));
+  const cols = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'];
+  const kept = Array.from({ length: table.rows }, (_, r) => r).filter((r) => cols.every((c) => table.values.get(c)![r] !== ''));
+  const lines = [[...cols, 'species'].join(',')];
+  for (let i = 0; i < rows; i++) {
+    const r = kept[i % kept.length];
+    const jitter = 1 + (((i * 2654435761) % 1000) / 1000 - 0.5) * 0.02;
+    lines.push([...cols.map((c) => (Number(table.values.get(c)![r]) * jitter).toFixed(2)), table.values.get('species')![r]].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Raw inference alone over the same rows (tensors already built), batches of 4096 as mlwb uses. */
+async function rawInferenceMs(model: string, csv: string): Promise<number> {
+  const table = parseCsv(csv);
+  const cols = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'].map((c) => table.values.get(c)!.map(Number));
+  const all = new Float32Array(table.rows * 4);
+  for (let r = 0; r < table.rows; r++) for (let c = 0; c < 4; c++) all[r * 4 + c] = cols[c][r];
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    for (let from = 0; from < table.rows; from += 4096) {
+      const to = Math.min(table.rows, from + 4096);
+      await session.run({ features: new ort.Tensor('float32', all.subarray(from * 4, to * 4), [to - from, 4]) });
+    }
+    best = Math.min(best, performance.now() - t0);
+  }
+  await session.release();
+  return best;
+}
+
+/**
+ * Inference figures: mlwb's per-call latency (what `model bench` times inside the inference
+ * process: tensors wrapped, run, outputs unwrapped) against raw onnxruntime-node's session.run
+ * in the same run, for the demo model and a 2×1024 MLP at batch 1 and 64; the IPC round trip of
+ * one `model run` call; and evaluation of 100,000 CSV rows end to end against raw inference alone.
+ */
+export async function benchInference(): Promise<Figure[]> {
+  const { mlp } = await onnxFixtures();
+  const client = new InferenceClient();
+  const figures: Figure[] = [];
+  try {
+    for (const [label, model, input, width] of [['demo', DEMO_MODEL, 'features', 4], ['mlp 2x1024', mlp, 'x', 64]] as const) {
+      for (const batch of [1, 64]) {
+        const iterations = label === 'demo' ? 3000 : batch === 1 ? 1000 : 300;
+        const raw = await rawCallMs(model, input, width, batch, iterations);
+        const ours = await client.call('bench', { model, device: 'cpu', batches: [batch], iterations, warmup: 20 });
+        const p50 = ours.results[0].p50Ms;
+        figures.push({
+          name: `${label} batch ${batch}: p50 per call`, value: round(p50 * 1000), unit: 'µs',
+          baseline: { name: 'raw onnxruntime-node', value: round(raw * 1000) }, target: `<= ${round(raw * 1000 * 1.05)}`,
+        });
+        figures.push({ name: `${label} batch ${batch}: throughput`, value: Math.round((batch * 1000) / p50), unit: 'rows/s', baseline: { name: 'raw onnxruntime-node', value: Math.round((batch * 1000) / raw) } });
+      }
+    }
+    // One `model run` as the CLI and extension make it: host → inference process → host.
+    const feeds = { features: { type: 'float32', dims: [1, 4], data: Float32Array.from([39.1, 18.7, 181, 3750]) } };
+    await client.call('run', { model: DEMO_MODEL, device: 'cpu', feeds });
+    const roundTrips: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const t0 = performance.now();
+      await client.call('run', { model: DEMO_MODEL, device: 'cpu', feeds });
+      roundTrips.push(performance.now() - t0);
+    }
+    figures.push({ name: 'demo batch 1: run call incl. IPC (p50)', value: round(median(roundTrips) * 1000), unit: 'µs' });
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-inference-'));
+    const csv = bigPenguinCsv(100_000);
+    const data = path.join(dir, 'penguins-100k.csv');
+    fs.writeFileSync(data, csv);
+    await client.call('eval', { model: DEMO_MODEL, device: 'cpu', data: DEMO_DATA, label: 'species' });
+    let evalMs = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const t0 = performance.now();
+      const result = await client.call('eval', { model: DEMO_MODEL, device: 'cpu', data, label: 'species' });
+      evalMs = Math.min(evalMs, performance.now() - t0);
+      if (result.rows !== 100_000) throw new Error(`evaluated ${result.rows} rows`);
+    }
+    const rawMs = await rawInferenceMs(DEMO_MODEL, csv);
+    figures.push({ name: 'eval 100,000 CSV rows end to end', value: Math.round(evalMs), unit: 'ms', baseline: { name: 'raw inference alone', value: Math.round(rawMs) }, target: `<= ${Math.round(rawMs * 1.5)}` });
+    fs.rmSync(dir, { recursive: true, force: true });
+  } finally {
+    client.dispose();
+  }
+  return figures;
+}
+
+const round = (v: number) => Math.round(v * 10) / 10;
