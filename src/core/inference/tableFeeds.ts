@@ -34,19 +34,21 @@ export function tableFeeds(table: Table, inputs: readonly TensorSignature[], fea
   const input = inputs[0];
   if (!NUMERIC_TYPES.has(input.type)) throw new MlwbError(`Input "${input.name}" is ${input.type}: tabular rows can only fill numeric inputs.`);
   const chosen = features ?? table.columns.filter((c) => !exclude.includes(c) && numericColumn(table, c));
-  const width = input.shape[1];
-  if (typeof width === 'number' && chosen.length !== width) {
-    throw new MlwbError(`Input "${input.name}" takes ${width} features, but the table has ${chosen.length} numeric columns (${chosen.join(', ')}).`,
+  const declared = input.shape[1];
+  if (typeof declared === 'number' && chosen.length !== declared) {
+    throw new MlwbError(`Input "${input.name}" takes ${declared} features, but the table has ${chosen.length} numeric columns (${chosen.join(', ')}).`,
       'Pick the feature columns with --features.');
   }
   const columns = chosen.map((c) => requireNumeric(table, c));
   const rows = keptRows(columns, table.rows);
   const data = typedArrayFor(input.type, rows.length * chosen.length);
-  const big = data instanceof BigInt64Array || data instanceof BigUint64Array;
-  for (let i = 0; i < rows.length; i++) {
-    for (let c = 0; c < columns.length; c++) {
-      const v = columns[c][rows[i]];
-      (data as unknown as (number | bigint)[])[i * columns.length + c] = big ? BigInt(Math.round(v)) : v;
+  const width = columns.length;
+  for (let c = 0; c < width; c++) {
+    const column = columns[c];
+    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+      for (let i = 0; i < rows.length; i++) data[i * width + c] = BigInt(Math.round(column[rows[i]]));
+    } else {
+      for (let i = 0; i < rows.length; i++) data[i * width + c] = column[rows[i]];
     }
   }
   return { feeds: { [input.name]: { type: input.type, dims: [rows.length, chosen.length], data } }, rows, features: chosen };
@@ -60,7 +62,12 @@ function requireNumeric(table: Table, column: string): Float64Array {
 }
 
 function keptRows(columns: Float64Array[], count: number): Int32Array {
-  const kept: number[] = [];
-  for (let r = 0; r < count; r++) if (columns.every((c) => !Number.isNaN(c[r]))) kept.push(r);
-  return Int32Array.from(kept);
+  const kept = new Int32Array(count);
+  let n = 0;
+  for (let r = 0; r < count; r++) {
+    let complete = true;
+    for (let c = 0; c < columns.length && complete; c++) complete = !Number.isNaN(columns[c][r]);
+    if (complete) kept[n++] = r;
+  }
+  return kept.slice(0, n);
 }

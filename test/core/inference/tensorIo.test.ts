@@ -9,7 +9,7 @@ import { imageTensor } from '../../../src/core/inference/io/image';
 import { feedsFromJson } from '../../../src/core/inference/io/jsonTensor';
 import { readNpy, writeNpy } from '../../../src/core/inference/io/npy';
 import { readNpz } from '../../../src/core/inference/io/npz';
-import { parseCsv } from '../../../src/core/inference/io/tabular';
+import { numericColumn, parseCsv } from '../../../src/core/inference/io/tabular';
 import { toNumbers } from '../../../src/core/inference/tensor';
 import { oracle } from '../../helpers/pythonOracle';
 import { tempDir } from '../../helpers/tmp';
@@ -67,6 +67,23 @@ describe('JSON and tabular inputs', () => {
     assert.equal(t.rows, 2);
     assert.deepEqual(t.values.get('a'), ['x, "y"', 'multi\nline']);
     assert.deepEqual(t.values.get('b'), ['1', '2']);
+  });
+
+  it('reads quote-free CSV (the fast path) as the quoted reader does, numbers as Number() parses them', async () => {
+    const text = (await fs.readFile(path.join(__dirname, '..', '..', '..', 'demo', 'data', 'penguins.csv'), 'utf8')).replace(/\n/g, '\r\n');
+    const fast = parseCsv(text);
+    const slow = parseCsv(text.replace('species', '"species"'));
+    assert.ok(fast.numeric && !slow.numeric, 'one went each way');
+    assert.deepEqual(fast.columns, slow.columns);
+    assert.equal(fast.rows, slow.rows);
+    for (const c of fast.columns) {
+      assert.deepEqual(fast.values.get(c), slow.values.get(c), c);
+      const numbers = numericColumn(fast, c);
+      const expected = slow.values.get(c)!.every((v) => v === '' || !Number.isNaN(Number(v)));
+      assert.equal(numbers !== undefined, expected, c);
+      if (numbers) assert.deepEqual(Array.from(numbers), slow.values.get(c)!.map((v) => (v === '' ? NaN : Number(v))), c);
+    }
+    assert.throws(() => parseCsv('a,b\n1,2\n3\n', 'x.csv'), /x\.csv, line 3: 1 fields, the header has 2\./);
   });
 
   it('reads CSV rows into a [rows, features] input, leaving out rows with missing values', async () => {

@@ -1,4 +1,5 @@
 import { MlwbError } from '../../errors';
+import { plainCsvTable } from './plainCsv';
 
 /** A table read column by column: raw strings, so numeric and categorical columns both survive. */
 export interface Table {
@@ -6,16 +7,23 @@ export interface Table {
   /** Column name → its values, one per row ('' where missing). */
   values: Map<string, string[]>;
   rows: number;
+  /** Columns already parsed as numbers (null: not numeric), when the reader did it on the way. */
+  numeric?: Map<string, Float64Array | null>;
 }
 
 /**
  * RFC 4180 CSV: quoted fields with doubled quotes and embedded newlines; CRLF or LF. Files
- * without any quote take a fast path (split by line, then by comma): most numeric data.
+ * without any quote (most numeric data) take the one-pass path of plainCsv.ts.
  */
 export function parseCsv(text: string, name = 'the CSV file'): Table {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records = text.includes('"') ? quotedRecords(text) : plainRecords(text);
-  if (records.length === 0) throw new MlwbError(`${name} is empty.`);
+  if (text.trim() === '') throw new MlwbError(`${name} is empty.`);
+  if (!text.includes('"')) {
+    return plainCsvTable(text, (line, fields, expected) => {
+      throw new MlwbError(`${name}, line ${line}: ${fields} fields, the header has ${expected}.`);
+    });
+  }
+  const records = quotedRecords(text);
   const [header, ...rows] = records;
   const columns = header.map(() => new Array<string>(rows.length));
   for (let r = 0; r < rows.length; r++) {
@@ -24,15 +32,6 @@ export function parseCsv(text: string, name = 'the CSV file'): Table {
     for (let c = 0; c < row.length; c++) columns[c][r] = row[c];
   }
   return { columns: header, values: new Map(header.map((h, c) => [h, columns[c]])), rows: rows.length };
-}
-
-function plainRecords(text: string): string[][] {
-  const out: string[][] = [];
-  for (const line of text.split('\n')) {
-    const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (clean !== '') out.push(clean.split(','));
-  }
-  return out;
 }
 
 function quotedRecords(text: string): string[][] {
@@ -86,6 +85,8 @@ export function parseJsonRows(text: string, name = 'the JSON lines file'): Table
 
 /** The column as numbers (NaN where empty), or undefined when any non-empty value is not a number. */
 export function numericColumn(table: Table, column: string): Float64Array | undefined {
+  const parsed = table.numeric?.get(column);
+  if (parsed !== undefined) return parsed ?? undefined;
   const raw = table.values.get(column);
   if (!raw) return undefined;
   const out = new Float64Array(raw.length);
