@@ -91,8 +91,11 @@ export class InferenceClient {
       this.child = undefined;
       const ops = [...new Set([...this.pending.values()].map((p) => p.op))].join(', ');
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      const detail = stderr.trim().split('\n').filter((l) => !/^\s*at /.test(l)).slice(-2).join(' ').slice(0, 300);
-      this.rejectAll(new MlwbError(`The inference process ${how} during ${ops || 'a request'} (native onnxruntime code crashed or ran out of memory)${detail ? `: ${detail}` : ''}.`,
+      const why = signal ? ' (native onnxruntime code crashed or ran out of memory)' : '';
+      const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^at |^Node\.js v/.test(l));
+      // A JavaScript error names itself (e.g. a module that does not load); otherwise the last words.
+      const detail = (lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.slice(-2).join(' ')).slice(0, 300);
+      this.rejectAll(new MlwbError(`The inference process ${how} during ${ops || 'a request'}${why}${detail ? `: ${detail}` : ''}.`,
         'Nothing else was affected; try a smaller batch or another device.'));
     });
     child.on('error', (err) => this.rejectAll(new MlwbError(`The inference process failed: ${err.message}.`)));
