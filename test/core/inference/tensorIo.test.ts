@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import { MlwbError } from '../../../src/core/errors';
+import { readDataset } from '../../../src/core/inference/dataset';
 import { checkFeeds, loadInputFile, syntheticFeeds } from '../../../src/core/inference/feeds';
 import { imageTensor } from '../../../src/core/inference/io/image';
 import { feedsFromJson } from '../../../src/core/inference/io/jsonTensor';
@@ -34,6 +35,15 @@ describe('NPY and NPZ', () => {
     assert.equal(stored.x.type, 'float64');
     assert.equal(stored.flags.type, 'bool');
     assert.deepEqual(toNumbers(stored.flags), [1, 0]);
+  });
+
+  it('reads a .npz as a dataset: a 2-D array becomes one column per feature', async () => {
+    const dir = tempDir();
+    const written = await oracle<{ a: number[][] }>(['write-arrays', dir]);
+    const table = await readDataset(path.join(dir, 'd.npz'));
+    assert.deepEqual(table.columns.sort(), ['flags', 'x0', 'x1', 'x2']);
+    assert.equal(table.rows, 2);
+    assert.deepEqual(numericColumn(table, 'x1') && Array.from(numericColumn(table, 'x1')!), written.a.map((row) => Math.fround(row[1])));
   });
 
   it('writes .npy files numpy reads back', async () => {
@@ -84,6 +94,17 @@ describe('JSON and tabular inputs', () => {
       if (numbers) assert.deepEqual(Array.from(numbers), slow.values.get(c)!.map((v) => (v === '' ? NaN : Number(v))), c);
     }
     assert.throws(() => parseCsv('a,b\n1,2\n3\n', 'x.csv'), /x\.csv, line 3: 1 fields, the header has 2\./);
+  });
+
+  it('reads JSON lines rows as the same CSV rows would be read', async () => {
+    const dir = tempDir();
+    const rows = [{ species: 'Adelie', a: 1, b: 2, c: 3, d: 4 }, { species: 'Gentoo', a: 5.5, b: 6, c: 7, d: 8 }];
+    await fs.writeFile(path.join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    await fs.writeFile(path.join(dir, 'rows.csv'), `species,a,b,c,d\n${rows.map((r) => Object.values(r).join(',')).join('\n')}\n`);
+    const fromJson = await loadInputFile(path.join(dir, 'rows.jsonl'), PENGUIN_INPUT);
+    const fromCsv = await loadInputFile(path.join(dir, 'rows.csv'), PENGUIN_INPUT);
+    assert.deepEqual(fromJson.features.dims, [2, 4]);
+    assert.deepEqual(toNumbers(fromJson.features), toNumbers(fromCsv.features));
   });
 
   it('reads CSV rows into a [rows, features] input, leaving out rows with missing values', async () => {
