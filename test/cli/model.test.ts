@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { benchmarkHistory } from '../../src/core/inference/modelRuns';
 import { Store } from '../../src/core/store/store';
 import { onnxFixtures } from '../helpers/onnxFixtures';
 import { oracle } from '../helpers/pythonOracle';
@@ -68,16 +69,24 @@ describe('mlwb devices and model', () => {
     assert.match(r.stdout, new RegExp(`\\[0\\] ${labels[raw.indexOf(Math.max(...raw))]} `));
   });
 
-  it('model bench --json: the asked batch sizes with ordered percentiles', async () => {
+  it('model bench --json: the asked batch sizes with ordered percentiles, recorded as the model\'s history', async () => {
     const { penguins } = await onnxFixtures();
-    const b = await mlwbJson<{ device: string; results: { batch: number; p50Ms: number; p95Ms: number; p99Ms: number; meanMs: number; throughput: number }[] }>(
-      ['model', 'bench', penguins, '--batch', '1,16', '--iterations', '20', '--json'], tempDir());
+    const dir = tempDir();
+    const b = await mlwbJson<{ device: string; runId: string; results: { batch: number; p50Ms: number; p95Ms: number; p99Ms: number; meanMs: number; throughput: number }[] }>(
+      ['model', 'bench', penguins, '--batch', '1,16', '--iterations', '20', '--json'], dir);
     assert.equal(b.device, 'cpu');
     assert.deepEqual(b.results.map((r) => r.batch), [1, 16]);
     for (const r of b.results) {
       assert.ok(r.p50Ms > 0 && r.p50Ms <= r.p95Ms && r.p95Ms <= r.p99Ms);
       assert.ok(r.throughput > 0 && r.meanMs > 0);
     }
+    // Recorded as a run: the history of this model × device.
+    const store = Store.open({ cwd: dir, create: false });
+    const history = benchmarkHistory(store, createHash('sha256').update(await fs.readFile(penguins)).digest('hex'));
+    store.close();
+    assert.equal(history.length, 1);
+    assert.equal(history[0].runId, b.runId);
+    assert.deepEqual(history[0].results, b.results.map(({ batch, p50Ms, p95Ms, p99Ms, meanMs, throughput }) => ({ batch, p50Ms, p95Ms, p99Ms, meanMs, throughput })));
   });
 
   it('model eval: metrics recorded as an evaluation run with model sha, device and dataset fingerprint', async () => {

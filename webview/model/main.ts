@@ -4,13 +4,14 @@ import './style.css';
 import type { ModelInfo, TensorSignature } from '../../src/core/inference/modelInfo';
 import { el } from '../shared/elements';
 import type { Action, HostToWebview, ModelSnapshot, WebviewToHost } from './protocol';
-import { renderBenchmark, renderEvaluation, renderOutputs, section, table } from './render';
+import { renderBenchmark, renderEvaluation, renderHistory, renderOutputs, section, table } from './render';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 const results: Record<Action, HTMLElement> = { try: el('div', '', 'result'), bench: el('div', '', 'result'), eval: el('div', '', 'result') };
 const deviceLabel = el('strong', 'cpu');
+const history = el('div');
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const msg = event.data;
@@ -19,7 +20,9 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     case 'device': deviceLabel.textContent = msg.device; return;
     case 'busy': return busy(msg.action, msg.message);
     case 'tryResult': return results.try.replaceChildren(renderOutputs(msg.outputs, msg.device, msg.runMs));
-    case 'benchResult': return results.bench.replaceChildren(renderBenchmark(msg.result));
+    case 'benchResult':
+      history.replaceChildren(renderHistory(msg.history));
+      return results.bench.replaceChildren(renderBenchmark(msg.result));
     case 'evalResult': return results.eval.replaceChildren(renderEvaluation(msg.result, (runId) => vscode.postMessage({ type: 'openRun', runId })));
     case 'error': return results[msg.action].replaceChildren(el('p', msg.message, 'error'));
   }
@@ -49,8 +52,9 @@ function exampleInput(info: ModelInfo): string {
   return JSON.stringify(example);
 }
 
-function render({ fileName, info, producedBy, device }: ModelSnapshot): void {
+function render({ fileName, info, producedBy, device, history: past }: ModelSnapshot): void {
   deviceLabel.textContent = device;
+  history.replaceChildren(renderHistory(past));
   const page = document.createDocumentFragment();
   const header = el('header');
   header.append(el('h1', fileName), el('p', `${info.producer || 'unknown producer'} · IR ${info.irVersion} · opsets ${Object.entries(info.opsets).map(([d, v]) => `${d} ${v}`).join(', ')} · ${info.parameterCount.toLocaleString('en-US')} parameters · ${info.nodeCount} nodes`, 'muted'));
@@ -100,7 +104,7 @@ function render({ fileName, info, producedBy, device }: ModelSnapshot): void {
     iterations: Math.max(1, Number(iterations.value) || 100),
   })));
   const benchSection = section('Benchmark', benchControls, 'bench');
-  benchSection.append(results.bench);
+  benchSection.append(results.bench, history);
   page.append(benchSection);
 
   const evalSection = section('Evaluate on Data', el('p', 'A CSV / JSON-lines / Parquet / .npz file with a label column: metrics, optionally per slice, recorded as an evaluation run.', 'muted'), 'eval');

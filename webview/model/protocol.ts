@@ -4,6 +4,7 @@
 import type { EvaluationResult } from '../../src/core/inference/worker/evaluate';
 import type { BenchmarkResult } from '../../src/core/inference/worker/benchmark';
 import type { ModelInfo } from '../../src/core/inference/modelInfo';
+import type { BenchmarkHistoryEntry } from '../../src/core/inference/modelRuns';
 
 export interface ProducingRunView {
   runId: string;
@@ -17,6 +18,8 @@ export interface ModelSnapshot {
   producedBy: ProducingRunView[];
   /** The workspace's inference device (the status bar picker). */
   device: string;
+  /** Earlier benchmarks of this model (by sha256) on every device, newest first. */
+  history: BenchmarkHistoryEntry[];
 }
 
 /** One output of Try It, ready to show: nested values, and top classes when the model has labels. */
@@ -33,7 +36,7 @@ export type HostToWebview =
   | { type: 'device'; device: string }
   | { type: 'busy'; action: Action; message: string }
   | { type: 'tryResult'; device: string; outputs: OutputView[]; runMs: number }
-  | { type: 'benchResult'; result: Omit<BenchmarkResult, 'results'> & { results: (BenchmarkResult['results'][number])[] } }
+  | { type: 'benchResult'; result: BenchmarkResult; history: BenchmarkHistoryEntry[] }
   | { type: 'evalResult'; result: EvaluationResult & { runId: string; data: string } }
   | { type: 'error'; action: Action; message: string };
 

@@ -1,5 +1,6 @@
 // Result rendering for the model page: tables and a latency histogram, all with textContent.
 import type { TaskMetrics } from '../../src/core/inference/metrics';
+import type { BenchmarkHistoryEntry } from '../../src/core/inference/modelRuns';
 import { el } from '../shared/elements';
 import type { HostToWebview, OutputView } from './protocol';
 
@@ -62,6 +63,16 @@ function histogram(samples: number[]): HTMLElement {
     chart.append(bar);
   });
   return chart;
+}
+
+/** Earlier benchmarks of the same model bytes: one row per run × batch size. */
+export function renderHistory(history: BenchmarkHistoryEntry[]): HTMLElement {
+  const box = el('div', '', 'history');
+  if (history.length === 0) return box;
+  box.append(el('h3', 'History (this model, every device)'));
+  box.append(table(['when', 'device', 'batch', 'p50 ms', 'p95 ms', 'p99 ms', 'throughput (rows/s)'],
+    history.flatMap((h) => h.results.map((r) => [new Date(h.startTime).toLocaleString(), h.device, String(r.batch), ms(r.p50Ms), ms(r.p95Ms), ms(r.p99Ms), Math.round(r.throughput).toLocaleString('en-US')]))));
+  return box;
 }
 
 export function renderBenchmark(b: BenchView): HTMLElement {

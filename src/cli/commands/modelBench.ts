@@ -1,13 +1,14 @@
 import { MlwbError } from '../../core/errors';
 import { InferenceClient } from '../../core/inference/inferenceClient';
-import type { CliContext } from '../context';
+import { recordBenchmark } from '../../core/inference/modelRuns';
+import { type CliContext, withStore } from '../context';
 import { toJson } from '../format';
 import { renderBenchmark } from '../renderModel';
 import { deviceOf, loadModel, parseBatches, parseDims, parseModelArgs } from './modelArgs';
 
 const USAGE = 'Usage: mlwb model bench FILE [--device D] [--batch 1,8,32] [--iterations N] [--time-budget MS] [--warmup N] [--dim NAME=SIZE]… [--json]';
 
-/** `mlwb model bench`: latency percentiles and throughput per batch size, on synthetic inputs. */
+/** `mlwb model bench`: latency percentiles and throughput per batch size, on synthetic inputs; recorded as a run. */
 export async function modelBench(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseModelArgs(args, {
     device: { type: 'string' }, batch: { type: 'string' }, iterations: { type: 'string' }, 'time-budget': { type: 'string' },
@@ -34,8 +35,11 @@ export async function modelBench(args: string[], ctx: CliContext): Promise<numbe
       dims: parseDims(values.dim),
     }, { onProgress: (_done, _total, message) => showProgress && message && ctx.err(`\r${message}`.padEnd(40)) });
     if (showProgress) ctx.err('\r'.padEnd(41) + '\r');
+    const runId = await withStore(ctx, true, (store) => recordBenchmark(store, {
+      model: model.path, info: model.info, result, command: ['mlwb', 'model', 'bench', ...args], cwd: ctx.cwd,
+    }));
     const results = result.results.map(({ samplesMs: _samples, ...r }) => r);
-    ctx.out(values.json ? toJson({ ...result, results }) + '\n' : renderBenchmark(result));
+    ctx.out(values.json ? toJson({ ...result, results, runId }) + '\n' : renderBenchmark(result) + `recorded as run ${runId.slice(0, 8)}\n`);
     return 0;
   } finally {
     client.dispose();

@@ -6,6 +6,7 @@ import type { Store } from '../store/store';
 import type { ParamValue } from '../store/types';
 import type { TaskMetrics } from './metrics';
 import type { ModelInfo } from './modelInfo';
+import type { BenchmarkResult } from './worker/benchmark';
 import type { EvaluationResult } from './worker/evaluate';
 
 export interface ProducingRun {
@@ -97,4 +98,65 @@ export function onnxArtifacts(store: Store): ModelArtifact[] {
   return store.db
     .prepare("SELECT a.run_id AS runId, r.name AS runName, a.path AS path, a.sha256 AS sha256, a.bytes AS bytes FROM artifacts a JOIN runs r ON r.id = a.run_id WHERE lower(a.path) LIKE '%.onnx' ORDER BY r.start_time DESC")
     .all() as ModelArtifact[];
+}
+
+export interface BenchmarkRecord {
+  model: string;
+  info: ModelInfo;
+  result: BenchmarkResult;
+  command: string[];
+  cwd: string;
+}
+
+/**
+ * Stores a benchmark as a finished run (experiment "benchmarks"): model sha256 and device as
+ * params, per batch size `b<N>/p50_ms` … `b<N>/throughput`, so a model × device has a history.
+ */
+export function recordBenchmark(store: Store, record: BenchmarkRecord): string {
+  const { result, info } = record;
+  const now = Date.now();
+  const metrics: Record<string, number> = { session_ms: result.sessionMs, peak_memory_mb: result.peakMemoryBytes / 1024 ** 2 };
+  for (const r of result.results) {
+    Object.assign(metrics, { [`b${r.batch}/p50_ms`]: r.p50Ms, [`b${r.batch}/p95_ms`]: r.p95Ms, [`b${r.batch}/p99_ms`]: r.p99Ms, [`b${r.batch}/mean_ms`]: r.meanMs, [`b${r.batch}/throughput`]: r.throughput });
+  }
+  return store.transaction(() => {
+    const id = store.createRun({ name: `bench ${path.basename(record.model)} on ${result.device}`, experiment: 'benchmarks', source: 'cli', command: record.command, cwd: record.cwd, startTime: now });
+    store.logParams(id, {
+      model: path.relative(record.cwd, path.resolve(record.cwd, record.model)) || record.model,
+      model_sha256: info.sha256,
+      device: result.device,
+      batches: result.results.map((r) => r.batch).join(','),
+      iterations: result.results[0]?.iterations ?? 0,
+    });
+    store.setTags(id, { 'mlwb.kind': 'benchmark', 'mlwb.model_sha256': info.sha256 });
+    store.logMetrics(id, Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: now })));
+    store.finishRun(id, 'finished', 0, now);
+    return id;
+  });
+}
+
+export interface BenchmarkHistoryEntry {
+  runId: string;
+  startTime: string;
+  device: string;
+  results: { batch: number; p50Ms: number; p95Ms: number; p99Ms: number; meanMs: number; throughput: number }[];
+}
+
+/** Earlier benchmarks of exactly this model (by sha256), newest first, on every device. */
+export function benchmarkHistory(store: Store, sha256: string): BenchmarkHistoryEntry[] {
+  return store.listRuns({ experiment: 'benchmarks' })
+    .filter((run) => run.tags['mlwb.model_sha256'] === sha256)
+    .sort((a, b) => b.startTime.localeCompare(a.startTime))
+    .map((run) => {
+      const value = (key: string) => run.metrics[key]?.last ?? NaN;
+      const batches = String(run.params.batches ?? '').split(',').filter(Boolean).map(Number);
+      return {
+        runId: run.id,
+        startTime: run.startTime,
+        device: String(run.params.device),
+        results: batches.map((b) => ({
+          batch: b, p50Ms: value(`b${b}/p50_ms`), p95Ms: value(`b${b}/p95_ms`), p99Ms: value(`b${b}/p99_ms`), meanMs: value(`b${b}/mean_ms`), throughput: value(`b${b}/throughput`),
+        })),
+      };
+    });
 }

@@ -9,7 +9,7 @@ import { MlwbError } from '../../core/errors';
 import { loadInputFile } from '../../core/inference/feeds';
 import { feedsFromJson } from '../../core/inference/io/jsonTensor';
 import type { ModelInfo } from '../../core/inference/modelInfo';
-import { recordEvaluation, removeQuietly, runsProducing } from '../../core/inference/modelRuns';
+import { benchmarkHistory, recordBenchmark, recordEvaluation, removeQuietly, runsProducing } from '../../core/inference/modelRuns';
 import { toNested, toNumbers, type Feeds } from '../../core/inference/tensor';
 import { webviewHtml } from '../runDetails/html';
 import { Disposable } from '../util/dispose';
@@ -98,7 +98,8 @@ class ModelPage extends Disposable {
     const info = await this.model();
     const session = this.host.sessionFor(this.uri.fsPath);
     const producedBy = session ? runsProducing(session.store, info.sha256) : [];
-    this.post({ type: 'snapshot', snapshot: { fileName: path.basename(this.uri.fsPath), info, producedBy, device: this.device } });
+    const history = session ? benchmarkHistory(session.store, info.sha256) : [];
+    this.post({ type: 'snapshot', snapshot: { fileName: path.basename(this.uri.fsPath), info, producedBy, device: this.device, history } });
   }
 
   private async tryIt(feeds: Feeds): Promise<void> {
@@ -123,7 +124,10 @@ class ModelPage extends Disposable {
       onProgress: (_done, _total, message) => this.post({ type: 'busy', action: 'bench', message: message ?? 'Benchmarking…' }),
     });
     this.host.log.info(`benchmark ${path.basename(this.uri.fsPath)} on ${result.device}: ${result.results.map((r) => `batch ${r.batch} p50 ${r.p50Ms.toFixed(3)} ms`).join(', ')}`);
-    this.post({ type: 'benchResult', result });
+    const session = this.host.sessionFor(this.uri.fsPath);
+    const info = await this.model();
+    if (session) recordBenchmark(session.store, { model: this.uri.fsPath, info, result, command: ['ML Workbench: Benchmark'], cwd: session.folder.uri.fsPath });
+    this.post({ type: 'benchResult', result, history: session ? benchmarkHistory(session.store, info.sha256) : [] });
   }
 
   private async evaluate(): Promise<void> {
