@@ -73,10 +73,11 @@ async function rawInferenceMs(model: string, csv: string, input: string, feature
 }
 
 /**
- * Inference figures: mlwb's per-call latency (what `model bench` times inside the inference
- * process: tensors wrapped, run, outputs unwrapped) against raw onnxruntime-node's session.run
- * in the same run, for the demo model and a 2×1024 MLP at batch 1 and 64; the IPC round trip of
- * one `model run` call; and evaluation of 100,000 CSV rows end to end against raw inference alone.
+ * Inference figures: mlwb's per-call latency (what `model bench` times in the inference process:
+ * onnxruntime's run and the outputs unwrapped) against raw onnxruntime-node's session.run in
+ * this process, for the demo model and a 2×1024 MLP at batch 1 and 64; the round trip of one
+ * `model run` call through IPC; evaluation of 100,000 CSV rows end to end (read, infer, metrics)
+ * against raw inference alone over the same rows.
  */
 export async function benchInference(): Promise<Figure[]> {
   const { mlp } = await onnxFixtures();

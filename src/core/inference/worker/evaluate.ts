@@ -80,6 +80,8 @@ export async function evaluate(request: EvaluationRequest, info: ModelInfo, prog
   const classification = width >= 2;
   const scored = classification ? scoreClassification(predictions, width, tableRows, table, request.label, info) : undefined;
   const metricsOf = (subset: number[]): TaskMetrics => {
+    const all = subset.length === tableRows.length;
+    if (scored && all) return classificationMetrics(scored.probabilities, scored.truth, scored.labels);
     if (scored) {
       const probs = new Float64Array(subset.length * width);
       subset.forEach((j, s) => probs.set(scored.probabilities.subarray(j * width, (j + 1) * width), s * width));
@@ -166,12 +168,12 @@ function scoreClassification(predictions: Float64Array, width: number, rows: num
 
 function softmaxRows(scores: Float64Array, width: number): Float64Array {
   const out = new Float64Array(scores.length);
-  for (let r = 0; r < scores.length / width; r++) {
-    const row = scores.subarray(r * width, (r + 1) * width);
-    const max = Math.max(...row);
+  for (let base = 0; base < scores.length; base += width) {
+    let max = -Infinity;
+    for (let c = 0; c < width; c++) if (scores[base + c] > max) max = scores[base + c];
     let sum = 0;
-    for (let c = 0; c < width; c++) sum += out[r * width + c] = Math.exp(row[c] - max);
-    for (let c = 0; c < width; c++) out[r * width + c] /= sum;
+    for (let c = 0; c < width; c++) sum += out[base + c] = Math.exp(scores[base + c] - max);
+    for (let c = 0; c < width; c++) out[base + c] /= sum;
   }
   return out;
 }
