@@ -18,7 +18,8 @@ Usage:
   mlwb devices [--json]          inference devices, each tried for real: works, or why not
   mlwb model info FILE [--json]  an ONNX model's inputs, outputs, opsets, size, producing run
   mlwb model run FILE --input FILE [--device D] [--fallback-cpu] [--json] [--out x.npy]
-                                 one inference (.json, .npy, .npz, .csv, .jsonl, .png, .jpg)
+                                 one inference (.json, .npy, .npz, .csv, .jsonl, .png, .jpg;
+                                 images: [--size WxH] [--mean R,G,B] [--std R,G,B])
   mlwb model bench FILE [--device D] [--batch 1,8,32] [--iterations N] [--time-budget MS]
       [--dim NAME=SIZE]… [--json]
                                  latency p50/p95/p99/mean and throughput per batch size

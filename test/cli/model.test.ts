@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { PNG } from 'pngjs';
 import { benchmarkHistory } from '../../src/core/inference/modelRuns';
 import { Store } from '../../src/core/store/store';
 import { onnxFixtures } from '../helpers/onnxFixtures';
@@ -67,6 +68,25 @@ describe('mlwb devices and model', () => {
     const r = await mlwb(['model', 'run', penguins, '--input', 'row.csv'], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`\\[0\\] ${labels[raw.indexOf(Math.max(...raw))]} `));
+  });
+
+  it('model run: a PNG resized and normalised for an image input', async () => {
+    const { image } = await onnxFixtures();
+    const dir = tempDir();
+    const png = new PNG({ width: 20, height: 14 });
+    const colour = [200, 100, 50];
+    for (let i = 0; i < 20 * 14; i++) png.data.set([...colour, 255], i * 4);
+    await fs.writeFile(path.join(dir, 'flat.png'), PNG.sync.write(png));
+    const mean = [0.5, 0.4, 0.3];
+    const std = [0.2, 0.25, 0.3];
+    const shown = await mlwbJson<{ outputs: { channel_mean: { dims: number[]; data: number[][] } } }>(
+      ['model', 'run', image, '--input', 'flat.png', '--mean', mean.join(','), '--std', std.join(','), '--json'], dir);
+    assert.deepEqual(shown.outputs.channel_mean.dims, [1, 3]);
+    // A one-colour image stays that colour whatever the resize: the model's per-channel mean is it, normalised.
+    shown.outputs.channel_mean.data[0].forEach((v, c) => assert.ok(Math.abs(v - (colour[c] / 255 - mean[c]) / std[c]) < 1e-5, `channel ${c}: ${v}`));
+    const bad = await mlwb(['model', 'run', image, '--input', 'flat.png', '--size', 'big'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--size takes WIDTHxHEIGHT/);
   });
 
   it('model bench --json: the asked batch sizes with ordered percentiles, recorded as the model\'s history', async () => {

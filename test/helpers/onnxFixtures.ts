@@ -18,6 +18,7 @@ export interface OnnxFixtures {
   diabetes: string;
   diabetesCsv: string;
   multiIo: string;
+  image: string;
   corrupt: string;
   mlp: string;
 }
@@ -57,6 +58,7 @@ async function build(): Promise<OnnxFixtures> {
     diabetes: f('diabetes.onnx'),
     diabetesCsv: f('diabetes.csv'),
     multiIo: f('multi_io.onnx'),
+    image: f('channel_mean.onnx'),
     corrupt: f('corrupt.onnx'),
     mlp: f('mlp.onnx'),
   };
