@@ -12,9 +12,8 @@ const DEMO_DATA = path.join(__dirname, '..', 'demo', 'data', 'penguins.csv');
 /** Calls before timing, on both sides: the first hundreds run while V8 and onnxruntime warm up. */
 const WARMUP = 300;
 
-/** Raw onnxruntime-node in this process: the same calls with tensors made once. Median ms. */
-async function rawCallMs(model: string, inputName: string, width: number, batch: number, iterations: number): Promise<number> {
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+/** Raw onnxruntime-node in this process: session.run on tensors made once. Median ms of `iterations` calls. */
+async function rawCallMs(session: ort.InferenceSession, inputName: string, width: number, batch: number, iterations: number): Promise<number> {
   const data = Float32Array.from({ length: batch * width }, (_, i) => ((i * 7919) % 1000) / 1000);
   const feeds = { [inputName]: new ort.Tensor('float32', data, [batch, width]) };
   for (let i = 0; i < WARMUP; i++) await session.run(feeds);
@@ -24,7 +23,6 @@ async function rawCallMs(model: string, inputName: string, width: number, batch:
     await session.run(feeds);
     samples.push(performance.now() - t0);
   }
-  await session.release();
   return median(samples);
 }
 
@@ -84,18 +82,27 @@ export async function benchInference(): Promise<Figure[]> {
   const client = new InferenceClient();
   const figures: Figure[] = [];
   try {
+    // On a shared machine the load drifts by the second: alternate the two sides in rounds and
+    // keep each side's best round, so neither is measured only in a busy stretch.
+    const ROUNDS = 5;
     for (const [label, model, input, width] of [['demo', DEMO_MODEL, 'features', 4], ['mlp 2x1024', mlp, 'x', 64]] as const) {
+      const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
       for (const batch of [1, 64]) {
-        const iterations = label === 'demo' ? 3000 : batch === 1 ? 1000 : 300;
-        const raw = await rawCallMs(model, input, width, batch, iterations);
-        const ours = await client.call('bench', { model, device: 'cpu', batches: [batch], iterations, warmup: WARMUP });
-        const p50 = ours.results[0].p50Ms;
+        const iterations = label === 'demo' ? 600 : batch === 1 ? 200 : 60;
+        let raw = Infinity;
+        let p50 = Infinity;
+        for (let round = 0; round < ROUNDS; round++) {
+          raw = Math.min(raw, await rawCallMs(session, input, width, batch, iterations));
+          const ours = await client.call('bench', { model, device: 'cpu', batches: [batch], iterations, warmup: WARMUP });
+          p50 = Math.min(p50, ours.results[0].p50Ms);
+        }
         figures.push({
           name: `${label} batch ${batch}: p50 per call`, value: round(p50 * 1000), unit: 'µs',
           baseline: { name: 'raw onnxruntime-node', value: round(raw * 1000) }, target: `<= ${round(raw * 1000 * 1.05)}`,
         });
         figures.push({ name: `${label} batch ${batch}: throughput`, value: Math.round((batch * 1000) / p50), unit: 'rows/s', baseline: { name: 'raw onnxruntime-node', value: Math.round((batch * 1000) / raw) } });
       }
+      await session.release();
     }
     // One `model run` as the CLI and extension make it: host → inference process → host.
     const feeds = { features: { type: 'float32', dims: [1, 4], data: Float32Array.from([39.1, 18.7, 181, 3750]) } };
