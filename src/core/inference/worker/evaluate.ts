@@ -68,7 +68,7 @@ export async function evaluate(request: EvaluationRequest, info: ModelInfo, prog
     const result = await runSession(session, toOrtFeeds(batchFeeds), request.device);
     const t = result[output.name];
     width = t.dims.length >= 2 ? Number(t.dims[t.dims.length - 1]) : 1;
-    chunks.push(Float32Array.from(t.data as Float32Array, Number));
+    chunks.push(t.data instanceof Float32Array ? t.data.slice() : Float32Array.from(t.data as ArrayLike<number>, Number));
     progress(to, n, `${to} / ${n} rows`);
   }
   const inferenceMs = performance.now() - started;
