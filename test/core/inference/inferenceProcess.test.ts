@@ -1,10 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { MlwbError } from '../../../src/core/errors';
 import { InferenceClient } from '../../../src/core/inference/inferenceClient';
 import { toNumbers } from '../../../src/core/inference/tensor';
 import { onnxFixtures } from '../../helpers/onnxFixtures';
+import { tempDir } from '../../helpers/tmp';
 
 const client = new InferenceClient();
 after(() => client.dispose());
@@ -57,6 +61,23 @@ describe('inference process', () => {
       { message: 'Input "features": expected float32 [batch, 4], got float32 [1, 3].' });
     await assert.rejects(client.call('info', { model: corrupt }), /is not an ONNX model/);
     await assert.rejects(client.call('bench', { model: corrupt, device: 'cpu', batches: [1] }), /is not an ONNX model/);
+  });
+
+  it('says when onnxruntime cannot run a model: an unreleased opset, an unknown operator', async () => {
+    const tensor = { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 4 }] } };
+    const model = (version: number, opType: string) => onnx.ModelProto.encode({
+      irVersion: 8, opsetImport: [{ domain: '', version }],
+      graph: { name: 'g', node: [{ opType, input: ['x', 'x'], output: ['y'] }], input: [{ name: 'x', type: { tensorType: tensor } }], output: [{ name: 'y', type: { tensorType: tensor } }] },
+    }).finish();
+    const dir = tempDir();
+    const feeds = { x: { type: 'float32', dims: [1, 4], data: new Float32Array(4) } };
+    const future = path.join(dir, 'future.onnx');
+    await fs.writeFile(future, model(99, 'Add'));
+    await assert.rejects(client.call('run', { model: future, device: 'cpu', feeds }), (e: Error) =>
+      e instanceof MlwbError && /^onnxruntime cannot run .*future\.onnx: .*Opset 99/.test(e.message) && !e.message.includes('onnxruntime_src') && /supported opset/.test(e.hint ?? ''));
+    const unknown = path.join(dir, 'unknown.onnx');
+    await fs.writeFile(unknown, model(17, 'FrobnicateTensor'));
+    await assert.rejects(client.call('run', { model: unknown, device: 'cpu', feeds }), /onnxruntime cannot run .*unknown\.onnx: No Op registered for FrobnicateTensor/);
   });
 
   it('benchmarks each batch size with percentiles in order and reports progress', async () => {

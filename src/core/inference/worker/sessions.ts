@@ -11,11 +11,20 @@ interface CachedSession {
 
 const sessions = new Map<string, CachedSession>();
 
-/** onnxruntime's messages start with a source path and an assertion; users need the sentence after it. */
+/**
+ * onnxruntime's messages start with "Load model from … failed:", a source path and a C++
+ * signature or assertion; users need the sentence after them.
+ */
 export function cleanOrtMessage(message: string): string {
-  const text = message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
-  const afterAssert = text.split(/ was false\. /).pop()!;
-  return afterAssert.replace(/^\/onnxruntime_src\/\S+ \S+ /, '').replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, '').trim();
+  let text = message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  text = text.replace(/^Load model from .*? failed:/, '');
+  text = text.split(/ was false\. /).pop()!;
+  const afterSignature = /\/onnxruntime_src\/\S+ .*?\) ([A-Z].*)$/.exec(text);
+  if (afterSignature) text = afterSignature[1];
+  const noOp = /No Op registered for .*$/.exec(text);
+  if (noOp) text = noOp[0];
+  text = text.replace(/^\/onnxruntime_src\/\S+ \S+ /, '').replace(/^\[ONNXRuntimeError\] : \d+ : \w+ : /, '').trim();
+  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }
 
 /** A short reason for a device that cannot make a session, for pickers and errors. */
@@ -51,7 +60,7 @@ export async function getSession(model: string, device: string): Promise<CachedS
     if (/Protobuf parsing failed|Failed to load model|INVALID_PROTOBUF/.test(message)) {
       throw new MlwbError(`${model} is not a valid ONNX model (${cleanOrtMessage(message)}).`);
     }
-    if (/opset|Could not find an implementation|not a registered function|Unsupported/i.test(message)) {
+    if (/opset|Could not find an implementation|not a registered function|No Op registered|Unsupported/i.test(message)) {
       throw new MlwbError(`onnxruntime cannot run ${model}: ${cleanOrtMessage(message)}.`, 'Re-export it with a supported opset (≤ 22) and standard operators.');
     }
     if (/bad_alloc|out of memory|Failed to allocate/i.test(message)) {
