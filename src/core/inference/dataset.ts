@@ -5,7 +5,7 @@ import { compressors } from 'hyparquet-compressors';
 import { MlwbError } from '../errors';
 import { toNumbers } from './tensor';
 import { readNpz } from './io/npz';
-import { parseCsv, parseJsonRows, type Table } from './io/tabular';
+import { parseCsvBytes, parseJsonRows, type Table } from './io/tabular';
 
 /**
  * A dataset file as a table: CSV, JSON lines, Parquet, or a .npz whose 1-D/2-D arrays become
@@ -21,7 +21,7 @@ export async function readDataset(file: string): Promise<Table> {
   const name = path.basename(file);
   switch (path.extname(file).toLowerCase()) {
     case '.csv':
-      return parseCsv(bytes.toString('utf8'), name);
+      return parseCsvBytes(bytes, name);
     case '.jsonl':
     case '.ndjson':
     case '.json':

@@ -6,7 +6,7 @@ import { imageTensor, type ImageOptions } from './io/image';
 import { feedsFromJson } from './io/jsonTensor';
 import { readNpy } from './io/npy';
 import { readNpz } from './io/npz';
-import { parseCsv, parseJsonRows } from './io/tabular';
+import { parseCsvBytes, parseJsonRows } from './io/tabular';
 import type { Dim, TensorSignature } from './modelInfo';
 import { tableFeeds } from './tableFeeds';
 import type { Feeds } from './tensor';
@@ -97,7 +97,7 @@ export async function loadInputFile(file: string, inputs: readonly TensorSignatu
     case '.npz':
       return readNpz(bytes, name);
     case '.csv':
-      return tableFeeds(parseCsv(bytes.toString('utf8'), name), inputs, options.features).feeds;
+      return tableFeeds(parseCsvBytes(bytes, name), inputs, options.features).feeds;
     case '.jsonl':
     case '.ndjson':
       return tableFeeds(parseJsonRows(bytes.toString('utf8'), name), inputs, options.features).feeds;

@@ -5,16 +5,19 @@ const NEWLINE = 10;
 const CR = 13;
 
 /**
- * A quote-free CSV read in one pass without a string per field: field boundaries are kept as
- * offsets, numbers are parsed straight from the text (exactly as Number() would), and a
- * column's strings are made only when someone asks for them (the label, a slice).
+ * A quote-free CSV read in one pass over its bytes, without decoding it or making a string per
+ * field: field boundaries are kept as offsets, numbers are parsed straight from the bytes
+ * (exactly as Number() would), and a column's strings are made only when someone asks for
+ * them (the label, a slice).
  */
-export function plainCsvTable(text: string, onRowError: (line: number, fields: number, expected: number) => never): Table {
-  let pos = 0;
-  while (pos < text.length && (text.charCodeAt(pos) === NEWLINE || text.charCodeAt(pos) === CR)) pos++;
-  let headerEnd = text.indexOf('\n', pos);
-  if (headerEnd < 0) headerEnd = text.length;
-  const header = text.slice(pos, text.charCodeAt(headerEnd - 1) === CR ? headerEnd - 1 : headerEnd).split(',');
+export function plainCsvTable(bytes: Uint8Array, onRowError: (line: number, fields: number, expected: number) => never): Table {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = buffer.length;
+  let pos = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+  while (pos < length && (buffer[pos] === NEWLINE || buffer[pos] === CR)) pos++;
+  let headerEnd = buffer.indexOf(NEWLINE, pos);
+  if (headerEnd < 0) headerEnd = length;
+  const header = buffer.toString('utf8', pos, buffer[headerEnd - 1] === CR ? headerEnd - 1 : headerEnd).split(',');
   const width = header.length;
   let capacity = 1024;
   let bounds = new Int32Array(capacity * width * 2);
@@ -23,10 +26,10 @@ export function plainCsvTable(text: string, onRowError: (line: number, fields: n
   let rows = 0;
   pos = headerEnd + 1;
   let line = 2;
-  while (pos < text.length) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
-    const lineEnd = end > pos && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+  while (pos < length) {
+    let end = buffer.indexOf(NEWLINE, pos);
+    if (end < 0) end = length;
+    const lineEnd = end > pos && buffer[end - 1] === CR ? end - 1 : end;
     if (lineEnd > pos) {
       if (rows === capacity) {
         capacity *= 2;
@@ -42,13 +45,13 @@ export function plainCsvTable(text: string, onRowError: (line: number, fields: n
       let start = pos;
       let column = 0;
       for (let i = pos; i <= lineEnd; i++) {
-        if (i === lineEnd || text.charCodeAt(i) === COMMA) {
+        if (i === lineEnd || buffer[i] === COMMA) {
           if (column >= width) onRowError(line, column + 1, width);
           const at = (rows * width + column) * 2;
           bounds[at] = start;
           bounds[at + 1] = i;
           if (numeric[column]) {
-            const v = parseNumber(text, start, i);
+            const v = parseNumber(buffer, start, i);
             if (v === undefined) numeric[column] = false;
             else numbers[column][rows] = v;
           }
@@ -65,7 +68,7 @@ export function plainCsvTable(text: string, onRowError: (line: number, fields: n
   const made = new Map<string, string[]>();
   const strings = (c: number): string[] => {
     const out = new Array<string>(rows);
-    for (let r = 0; r < rows; r++) out[r] = text.slice(bounds[(r * width + c) * 2], bounds[(r * width + c) * 2 + 1]);
+    for (let r = 0; r < rows; r++) out[r] = buffer.toString('utf8', bounds[(r * width + c) * 2], bounds[(r * width + c) * 2 + 1]);
     return out;
   };
   const values = new LazyColumns(header, (name) => {
@@ -96,11 +99,11 @@ const POWERS = Array.from({ length: 23 }, (_, i) => 10 ** i);
  * Plain decimals of up to 15 digits are computed as integer / 10^k — both exact doubles, so the
  * division rounds exactly as Number() does; anything else goes to Number().
  */
-function parseNumber(text: string, start: number, end: number): number | undefined {
+function parseNumber(bytes: Buffer, start: number, end: number): number | undefined {
   if (start === end) return NaN;
   let i = start;
   let negative = false;
-  const first = text.charCodeAt(i);
+  const first = bytes[i];
   if (first === 45 || first === 43) {
     negative = first === 45;
     i++;
@@ -109,7 +112,7 @@ function parseNumber(text: string, start: number, end: number): number | undefin
   let digits = 0;
   let fraction = -1;
   for (; i < end; i++) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i];
     if (c >= DIGIT_0 && c <= DIGIT_0 + 9) {
       mantissa = mantissa * 10 + (c - DIGIT_0);
       digits++;
@@ -121,7 +124,7 @@ function parseNumber(text: string, start: number, end: number): number | undefin
     const v = fraction > 0 ? mantissa / POWERS[fraction] : mantissa;
     return negative ? -v : v;
   }
-  const field = text.slice(start, end).trim();
+  const field = bytes.toString('utf8', start, end).trim();
   if (field === '' || field === 'NA' || field === 'NaN') return NaN;
   const v = Number(field);
   return Number.isNaN(v) ? undefined : v;

@@ -16,13 +16,20 @@ export interface Table {
  * without any quote (most numeric data) take the one-pass path of plainCsv.ts.
  */
 export function parseCsv(text: string, name = 'the CSV file'): Table {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') throw new MlwbError(`${name} is empty.`);
-  if (!text.includes('"')) {
-    return plainCsvTable(text, (line, fields, expected) => {
+  return parseCsvBytes(Buffer.from(text, 'utf8'), name);
+}
+
+/** The same from the file's bytes: quote-free files are never decoded as a whole. */
+export function parseCsvBytes(bytes: Uint8Array, name = 'the CSV file'): Table {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!buffer.some((b) => b !== 0x0a && b !== 0x0d && b !== 0x20)) throw new MlwbError(`${name} is empty.`);
+  if (buffer.indexOf(0x22) < 0) {
+    return plainCsvTable(buffer, (line, fields, expected) => {
       throw new MlwbError(`${name}, line ${line}: ${fields} fields, the header has ${expected}.`);
     });
   }
+  let text = buffer.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const records = quotedRecords(text);
   const [header, ...rows] = records;
   const columns = header.map(() => new Array<string>(rows.length));
