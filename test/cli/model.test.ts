@@ -43,6 +43,23 @@ describe('mlwb devices and model', () => {
     assert.equal(info.sha256, createHash('sha256').update(await fs.readFile(multiIo)).digest('hex'));
   });
 
+  it('model info names the run that logged the same bytes as an artifact', async () => {
+    const { penguins } = await onnxFixtures();
+    const dir = tempDir();
+    const bytes = await fs.readFile(penguins);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const store = Store.open({ cwd: dir, create: true });
+    const runId = store.createRun({ name: 'train-penguins', experiment: 'e', source: 'cli' });
+    store.addArtifact(runId, { path: 'models/penguins.onnx', sha256, bytes: bytes.byteLength });
+    const other = store.createRun({ name: 'unrelated', experiment: 'e', source: 'cli' });
+    store.addArtifact(other, { path: 'models/other.onnx', sha256: 'f'.repeat(64), bytes: 10 });
+    store.close();
+    const info = await mlwbJson<{ producedBy: { runId: string; runName: string; path: string }[] }>(['model', 'info', penguins, '--json'], dir);
+    assert.deepEqual(info.producedBy, [{ runId, runName: 'train-penguins', path: 'models/penguins.onnx' }]);
+    const text = await mlwb(['model', 'info', penguins], dir);
+    assert.match(text.stdout, new RegExp(`produced by run ${runId.slice(0, 8)} "train-penguins"`));
+  });
+
   it('model run: JSON outputs and --out .npy equal raw onnxruntime-node', async () => {
     const { penguins } = await onnxFixtures();
     const dir = tempDir();
