@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Action, HostToWebview, OutputView, WebviewToHost } from '../../../webview/model/protocol';
 import { MlwbError } from '../../core/errors';
-import { loadInputFile } from '../../core/inference/feeds';
 import { feedsFromJson } from '../../core/inference/io/jsonTensor';
 import type { ModelInfo } from '../../core/inference/modelInfo';
 import { benchmarkHistory, recordBenchmark, recordEvaluation, removeQuietly, runsProducing } from '../../core/inference/modelRuns';
@@ -63,10 +62,10 @@ class ModelPage extends Disposable {
         case 'ready':
           return await this.sendSnapshot();
         case 'tryJson':
-          return await this.tryIt(feedsFromJson(msg.text, (await this.model()).inputs, 'the JSON'));
+          return await this.tryIt({ feeds: feedsFromJson(msg.text, (await this.model()).inputs, 'the JSON') });
         case 'tryFile': {
           const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use as Input', filters: { Inputs: ['json', 'npy', 'npz', 'csv', 'jsonl', 'png', 'jpg', 'jpeg'] } });
-          if (picked?.[0]) await this.tryIt(await loadInputFile(picked[0].fsPath, (await this.model()).inputs));
+          if (picked?.[0]) await this.tryIt({ inputFile: picked[0].fsPath });
           return;
         }
         case 'bench':
@@ -102,10 +101,11 @@ class ModelPage extends Disposable {
     this.post({ type: 'snapshot', snapshot: { fileName: path.basename(this.uri.fsPath), info, producedBy, device: this.device, history } });
   }
 
-  private async tryIt(feeds: Feeds): Promise<void> {
+  /** Runs JSON feeds, or a file the inference process reads and decodes itself. */
+  private async tryIt(input: { feeds?: Feeds; inputFile?: string }): Promise<void> {
     const info = await this.model();
     this.post({ type: 'busy', action: 'try', message: `Running on ${this.device}…` });
-    const result = await this.host.client().call('run', { model: this.uri.fsPath, device: this.device, feeds });
+    const result = await this.host.client().call('run', { model: this.uri.fsPath, device: this.device, ...input });
     const outputs: OutputView[] = Object.entries(result.outputs).map(([name, t]) => {
       const width = t.dims.length === 2 ? t.dims[1] : 0;
       const labels = info.classLabels && width === info.classLabels.length ? info.classLabels : null;

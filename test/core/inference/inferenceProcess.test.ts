@@ -32,6 +32,16 @@ describe('inference process', () => {
     assert.deepEqual(Array.from(multi.outputs.token_sum.data as BigInt64Array), Array.from(rawMulti.token_sum.data as BigInt64Array));
   });
 
+  it('reads an input file in the inference process itself', async () => {
+    const { penguins } = await onnxFixtures();
+    const file = path.join(tempDir(), 'rows.json');
+    await fs.writeFile(file, JSON.stringify({ features: [Array.from(rows.slice(0, 4))] }));
+    const fromFile = await client.call('run', { model: penguins, device: 'cpu', inputFile: file });
+    const direct = await client.call('run', { model: penguins, device: 'cpu', feeds: { features: { type: 'float32', dims: [1, 4], data: rows.slice(0, 4) } } });
+    assert.deepEqual(toNumbers(fromFile.outputs.probabilities), toNumbers(direct.outputs.probabilities));
+    await assert.rejects(client.call('run', { model: penguins, device: 'cpu', inputFile: `${file}.missing` }), /Input file not found/);
+  });
+
   it('lists cpu as working and explains every other provider', async () => {
     const devices = await client.call('devices', {});
     const names = ort.listSupportedBackends().map((b) => b.name);

@@ -2,7 +2,7 @@
 // extension host's process, so a crash or an out-of-memory costs one request, not the editor.
 import { promises as fs } from 'node:fs';
 import { MlwbError } from '../../errors';
-import { checkFeeds } from '../feeds';
+import { checkFeeds, loadInputFile } from '../feeds';
 import { inspectModel, type ModelInfo } from '../modelInfo';
 import { benchmark } from './benchmark';
 import { probeDevices } from './devices';
@@ -24,7 +24,9 @@ async function modelInfo(model: string): Promise<ModelInfo> {
 
 async function run(request: Extract<WorkerRequest, { op: 'run' }>): Promise<RunResult> {
   const info = await modelInfo(request.model);
-  checkFeeds(request.feeds, info.inputs);
+  const feeds = request.inputFile ? await loadInputFile(request.inputFile, info.inputs, request.inputOptions) : request.feeds;
+  if (!feeds) throw new MlwbError('No input given: feeds or an input file.');
+  checkFeeds(feeds, info.inputs);
   let device = request.device;
   let fellBack: string | undefined;
   let entry;
@@ -37,7 +39,7 @@ async function run(request: Extract<WorkerRequest, { op: 'run' }>): Promise<RunR
     entry = await getSession(request.model, device);
   }
   const start = performance.now();
-  const outputs = fromOrt(await runSession(entry.session, toOrtFeeds(request.feeds), device));
+  const outputs = fromOrt(await runSession(entry.session, toOrtFeeds(feeds), device));
   return { device, outputs, fellBack, sessionMs: entry.createMs, runMs: performance.now() - start };
 }
 

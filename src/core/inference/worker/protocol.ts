@@ -2,6 +2,7 @@ import type { BenchmarkResult, BenchmarkRequest } from './benchmark';
 import type { DeviceStatus } from './devices';
 import type { EvaluationRequest, EvaluationResult } from './evaluate';
 import type { ModelInfo } from '../modelInfo';
+import type { InputFileOptions } from '../feeds';
 import type { Feeds } from '../tensor';
 
 /**
@@ -11,7 +12,9 @@ import type { Feeds } from '../tensor';
 export type WorkerRequest =
   | { id: number; op: 'devices' }
   | { id: number; op: 'info'; model: string }
-  | { id: number; op: 'run'; model: string; device: string; feeds: Feeds; fallbackToCpu?: boolean }
+  | { id: number; op: 'run'; model: string; device: string; fallbackToCpu?: boolean
+      /** The inputs, or a file to read them from here (images, .npz, CSV: decoding stays off the host). */
+      feeds?: Feeds; inputFile?: string; inputOptions?: InputFileOptions }
   | ({ id: number; op: 'bench' } & BenchmarkRequest)
   | ({ id: number; op: 'eval' } & EvaluationRequest);
 
