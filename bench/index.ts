@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { benchEndpoint } from './endpoint';
 import { type Figure, meetsTarget } from './figures';
+import { benchInference } from './inference';
 import { benchPythonClient } from './pythonClient';
 import { benchStore } from './store';
 
@@ -11,6 +12,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   store: benchStore,
   endpoint: benchEndpoint,
   python: benchPythonClient,
+  inference: benchInference,
 };
 const GROUP_ENV = 'MLWB_BENCH_GROUP';
 

@@ -3,7 +3,9 @@ import { MlwbError } from '../core/errors';
 import { damagedStoreError, isCorruption } from '../core/store/storeDamage';
 import type { CliContext, Command } from './context';
 import { doctorCommand } from './commands/doctor';
+import { devicesCommand } from './commands/devices';
 import { exportCommand } from './commands/export';
+import { modelCommand } from './commands/model';
 import { runCommand } from './commands/run';
 import { reproduceCommand } from './commands/reproduce';
 import { registerRunsSubcommand, runsCommand } from './commands/runs';
@@ -20,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   sync: syncCommand,
   doctor: doctorCommand,
+  devices: devicesCommand,
+  model: modelCommand,
 };
 registerRunsSubcommand('reproduce', reproduceCommand);
 

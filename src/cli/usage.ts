@@ -19,6 +19,17 @@ Usage:
   mlwb sync                      replay the spool (.mlwb/spool/) into the store
   mlwb doctor [--recover]        check the store file; --recover salvages every
                                  readable run into a new store, keeping the old file
+  mlwb devices [--json]          inference devices, each tried for real: works, or why not
+  mlwb model info FILE [--json]  an ONNX model's inputs, outputs, opsets, size, producing run
+  mlwb model run FILE --input FILE [--device D] [--fallback-cpu] [--json] [--out x.npy]
+                                 one inference (.json, .npy, .npz, .csv, .jsonl, .png, .jpg;
+                                 images: [--size WxH] [--mean R,G,B] [--std R,G,B])
+  mlwb model bench FILE [--device D] [--batch 1,8,32] [--iterations N] [--time-budget MS]
+      [--dim NAME=SIZE]… [--json]
+                                 latency p50/p95/p99/mean and throughput per batch size
+  mlwb model eval FILE --data FILE --label COL [--slice COL] [--device D] [--json]
+      [--predictions OUT.csv]    metrics on a dataset, recorded as an evaluation run
+                                 (device: --device, else MLWB_DEVICE, else cpu)
 
 Options for every command:
   --store DIR                    the store folder (default: .mlwb/ here or in a parent;

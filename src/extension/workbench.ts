@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ModelUpdate } from '../core/live/runsModel';
 import { registerCommands } from './commands';
 import type { FolderSession } from './folderSession';
+import { InferenceHost } from './inference/inferenceHost';
 import { RunsTreeProvider } from './runsTree';
 import { Disposable } from './util/dispose';
 import { reportError } from './util/errors';
@@ -15,6 +16,7 @@ export class Workbench extends Disposable {
   readonly view: vscode.TreeView<unknown>;
   private sessions = new Map<string, FolderSession>();
   private terminalTracker: import('./terminalTracker').TerminalTracker | undefined;
+  readonly inference: InferenceHost;
   /** Resolves when every folder's store is open (and, when trusted, its endpoint is up). */
   ready: Promise<void> = Promise.resolve();
 
@@ -23,6 +25,7 @@ export class Workbench extends Disposable {
     this.tree = this._register(new RunsTreeProvider(() => this.keyMetricSetting()));
     this.view = this._register(vscode.window.createTreeView('mlwb.runs', { treeDataProvider: this.tree, showCollapseAll: true }));
     for (const d of registerCommands(this)) this._register(d);
+    this.inference = this._register(new InferenceHost(context, log, (p) => this.sessionFor(p), () => this.allSessions));
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: starting the endpoint and terminal tracking');
@@ -82,6 +85,7 @@ export class Workbench extends Disposable {
       }
     }
     this.tree.setSessions(this.allSessions);
+    this.inference.models.refresh();
     this.updateEmptyContext();
     if (trusted && !this.terminalTracker) {
       const { TerminalTracker } = await import('./terminalTracker');

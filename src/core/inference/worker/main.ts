@@ -1,0 +1,74 @@
+// The inference process: onnxruntime's native code runs here, never in the CLI's or the
+// extension host's process, so a crash or an out-of-memory costs one request, not the editor.
+import { promises as fs } from 'node:fs';
+import { MlwbError } from '../../errors';
+import { checkFeeds, loadInputFile } from '../feeds';
+import { inspectModel, type ModelInfo } from '../modelInfo';
+import { benchmark } from './benchmark';
+import { probeDevices } from './devices';
+import { evaluate } from './evaluate';
+import type { RunResult, WorkerMessage, WorkerRequest } from './protocol';
+import { fromOrt, getSession, runSession, toOrtFeeds } from './sessions';
+
+const send = (message: WorkerMessage) => process.send!(message);
+
+async function modelInfo(model: string): Promise<ModelInfo> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(model);
+  } catch {
+    throw new MlwbError(`Model file not found: ${model}.`);
+  }
+  return inspectModel(bytes, model);
+}
+
+async function run(request: Extract<WorkerRequest, { op: 'run' }>): Promise<RunResult> {
+  const info = await modelInfo(request.model);
+  const feeds = request.inputFile ? await loadInputFile(request.inputFile, info.inputs, request.inputOptions) : request.feeds;
+  if (!feeds) throw new MlwbError('No input given: feeds or an input file.');
+  checkFeeds(feeds, info.inputs);
+  let device = request.device;
+  let fellBack: string | undefined;
+  let entry;
+  try {
+    entry = await getSession(request.model, device);
+  } catch (err) {
+    if (!request.fallbackToCpu || device === 'cpu') throw err;
+    fellBack = (err as Error).message;
+    device = 'cpu';
+    entry = await getSession(request.model, device);
+  }
+  const start = performance.now();
+  const outputs = fromOrt(await runSession(entry.session, toOrtFeeds(feeds), device));
+  return { device, outputs, fellBack, sessionMs: entry.createMs, runMs: performance.now() - start };
+}
+
+async function handle(request: WorkerRequest): Promise<unknown> {
+  const progress = (done: number, total: number, message?: string) => send({ id: request.id, type: 'progress', done, total, message });
+  switch (request.op) {
+    case 'devices':
+      return probeDevices();
+    case 'info':
+      return modelInfo(request.model);
+    case 'run':
+      return run(request);
+    case 'bench':
+      return benchmark(request, (await modelInfo(request.model)).inputs, progress);
+    case 'eval':
+      return evaluate(request, await modelInfo(request.model), progress);
+  }
+}
+
+// Requests run one at a time, in order: onnxruntime already uses every core for one session.
+let queue = Promise.resolve();
+process.on('message', (request: WorkerRequest) => {
+  queue = queue.then(async () => {
+    try {
+      send({ id: request.id, type: 'result', result: await handle(request) });
+    } catch (err) {
+      if (err instanceof MlwbError) send({ id: request.id, type: 'error', message: err.message, hint: err.hint });
+      else send({ id: request.id, type: 'error', message: `internal error in the inference process: ${(err as Error).stack ?? String(err)}` });
+    }
+  });
+});
+process.on('disconnect', () => process.exit(0));
