@@ -1,6 +1,7 @@
 import * as readline from 'node:readline/promises';
 import { MlwbError } from '../core/errors';
 import type { CliContext, Command } from './context';
+import { driftCommand } from './commands/drift';
 import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { reproduceCommand } from './commands/reproduce';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   serve: serveCommand,
   sync: syncCommand,
+  drift: driftCommand,
 };
 registerRunsSubcommand('reproduce', reproduceCommand);
 

@@ -15,6 +15,11 @@ Usage:
   mlwb serve [--port P]          the local tracking endpoint (native + MLflow REST API);
                                  prints its URL first, writes .mlwb/endpoint.json
   mlwb sync                      replay the spool (.mlwb/spool/) into the store
+  mlwb drift REF CUR [--json] [--html FILE] [--column C]… [--test COL=TEST]…
+      [--threshold COL=X]… [--drift-share 0.5] [--fail-on-drift] [--save|--no-save]
+                                 data drift of CUR against REF (CSV, TSV, JSON lines,
+                                 Parquet); exit 1 on dataset drift with --fail-on-drift;
+                                 kept in the store when there is one (--save creates it)
 
 Options for every command:
   --store DIR                    the store folder (default: .mlwb/ here or in a parent;

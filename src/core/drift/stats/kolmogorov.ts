@@ -64,7 +64,7 @@ export function kolmogorovSf(n: number, x: number): number {
 const SCALE_EXP = 128;
 const SCALE = 2 ** SCALE_EXP;
 
-function matmul(a: Float64Array, b: Float64Array, m: number): Float64Array {
+function matmul(a: Float64Array, b: Float64Array, m: number): Float64Array<ArrayBuffer> {
   const out = new Float64Array(m * m);
   for (let i = 0; i < m; i++) {
     for (let k = 0; k < m; k++) {
