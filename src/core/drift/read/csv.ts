@@ -83,22 +83,16 @@ function lineAt(buf: Buffer, offset: number): number {
   return line;
 }
 
+/** Offset of the first byte that breaks UTF-8's structure (lead byte + continuation bytes). */
 function firstInvalidUtf8(buf: Buffer): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let lo = 0;
-  let hi = buf.length;
-  // Binary search on prefixes (cut on a line start so no character is split): valid up to lo.
-  while (hi - lo > 4096) {
-    const mid = buf.lastIndexOf(LF, (lo + hi) >>> 1) + 1 || (lo + hi) >>> 1;
-    if (mid <= lo) break;
-    try {
-      decoder.decode(buf.subarray(0, mid));
-      lo = mid;
-    } catch {
-      hi = mid;
-    }
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i];
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) if (i + k >= buf.length || (buf[i + k] & 0xc0) !== 0x80) return i;
+    i += length;
   }
-  return lo;
+  return 0;
 }
 
 export interface CsvOptions {
