@@ -1,0 +1,83 @@
+// The whole report: Evidently's default test per column and its verdicts, reproduced by an
+// independent pandas + scipy implementation of Evidently's rules, on seattle-weather split by year
+// (a small reference: KS / chi-square) and by period (a reference over 1,000 rows: normed
+// Wasserstein / Jensen–Shannon); worker threads give the same report as the calling thread.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { computeDrift } from '../../../src/core/drift/computeDrift';
+import { MlwbError } from '../../../src/core/errors';
+import { tempDir } from '../../helpers/tmp';
+import { assertClose, scipy } from './scipyOracle';
+import { SEATTLE } from './realData';
+
+const dir = tempDir();
+const [header, ...lines] = fs.readFileSync(SEATTLE, 'utf8').trim().split('\n');
+function write(name: string, rows: string[]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, [header, ...rows].join('\n') + '\n');
+  return file;
+}
+const y2012 = write('2012.csv', lines.filter((l) => l.startsWith('2012')));
+const y2015 = write('2015.csv', lines.filter((l) => l.startsWith('2015')));
+const first3 = write('2012-2014.csv', lines.filter((l) => !l.startsWith('2015')));
+
+async function matchesEvidentlyRules(reference: string, current: string, workers: number): Promise<void> {
+  const report = await computeDrift(reference, current, {}, { workers });
+  const [expected] = scipy([{ kind: 'report', reference, current, skip: ['date'] }]) as Array<Record<string, [string, number, boolean]>>;
+  assert.deepEqual(report.columns.map((c) => c.name).sort(), Object.keys(expected).sort());
+  for (const c of report.columns) {
+    const [testName, score, drifted] = expected[c.name];
+    assert.equal(c.test, testName, `${c.name}: test`);
+    assertClose(c.score!, score, `${c.name}: score`);
+    assert.equal(c.drifted, drifted, `${c.name}: verdict`);
+  }
+  const drifted = report.columns.filter((c) => c.drifted).length;
+  assert.equal(report.dataset.driftedColumns, drifted);
+  assert.equal(report.dataset.drifted, drifted / report.columns.length >= 0.5);
+  assert.deepEqual(report.skipped.map((s) => s.name), ['date']);
+}
+
+test('a 366-row reference: KS and chi-square as Evidently chooses them, on the calling thread', () => matchesEvidentlyRules(y2012, y2015, 0));
+test('a 1,096-row reference: normed Wasserstein and Jensen–Shannon, in two worker threads', () => matchesEvidentlyRules(first3, y2015, 2));
+
+test('charts carry shares over shared bins (numbers) and per category', async () => {
+  const report = await computeDrift(y2012, y2015, {}, { workers: 0 });
+  const temp = report.columns.find((c) => c.name === 'temp_max')!;
+  assert.equal(temp.chart?.kind, 'histogram');
+  if (temp.chart?.kind !== 'histogram') return;
+  assert.equal(temp.chart.edges.length, temp.chart.reference.length + 1);
+  assertClose(temp.chart.reference.reduce((s, v) => s + v, 0), 1, 'reference shares sum', 1e-12);
+  const weather = report.columns.find((c) => c.name === 'weather')!;
+  assert.equal(weather.chart?.kind, 'bars');
+});
+
+test('options: a chosen test and threshold, a column subset, the drift share', async () => {
+  const report = await computeDrift(y2012, y2015, { columns: ['wind', 'temp_max'], tests: { wind: 'psi' }, thresholds: { temp_max: 1e-9 }, driftShare: 0.9 }, { workers: 0 });
+  assert.deepEqual(report.columns.map((c) => c.name), ['wind', 'temp_max']);
+  assert.equal(report.columns[0].test, 'psi');
+  assert.equal(report.columns[0].pValue, null);
+  assert.equal(report.columns[1].threshold, 1e-9);
+  assert.equal(report.columns[1].drifted, false);
+  assert.equal(report.dataset.driftShare, 0.9);
+  await assert.rejects(computeDrift(y2012, y2015, { tests: { weather: 'ks' } }, { workers: 0 }), /Test "ks" does not apply to column "weather" \(cat\)/);
+  await assert.rejects(computeDrift(y2012, y2015, { tests: { wind: 'nope' } }, { workers: 0 }), /Unknown test "nope"/);
+});
+
+test('different columns, all-missing columns and cancellation', async () => {
+  const other = path.join(dir, 'other.csv');
+  fs.writeFileSync(other, 'date,precipitation,temp_max,temp_min,wind,sky\n2016-01-01,1,2,3,4,sun\n');
+  await assert.rejects(computeDrift(y2012, other, {}, { workers: 0 }), (e: unknown) => e instanceof MlwbError && /different columns \(only in .*2012\.csv: weather; only in .*other\.csv: sky\)/.test(e.message));
+  const blank = path.join(dir, 'blank.csv');
+  fs.writeFileSync(blank, `${header}\n` + lines.slice(0, 50).map((l) => l.replace(/,[^,]*,([^,]*,[^,]*,[^,]*,[^,]*)$/, ',,$1')).join('\n') + '\n');
+  const report = await computeDrift(y2012, blank, { columns: ['precipitation', 'wind'] }, { workers: 0 });
+  const precipitation = report.columns[0];
+  assert.equal(precipitation.test, 'none');
+  assert.equal(precipitation.drifted, true);
+  assert.equal(precipitation.missing.current, 50);
+  const controller = new AbortController();
+  const run = computeDrift(y2012, y2015, {}, { workers: 2, signal: controller.signal });
+  controller.abort();
+  await assert.rejects(run, /cancelled/);
+});
