@@ -21,7 +21,7 @@ const targets = [
   { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
   { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
   // Worker threads of the drift report (loaded by path from the CLI and the extension bundles).
-  { entryPoints: { driftWorker: 'src/core/drift/driftWorker.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
+  { entryPoints: { driftWorker: 'src/core/drift/driftWorker.ts', driftReportWorker: 'src/core/drift/reportWorker.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
   // Webviews: one browser bundle (and its CSS) per view, loaded under a nonce CSP.
   { entryPoints: { 'webview/runDetails': 'webview/runDetails/main.ts' }, platform: 'browser', format: 'iife', external: [] },
   // The drift report: the webview, and the same page for the self-contained HTML file.

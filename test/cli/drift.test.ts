@@ -91,8 +91,10 @@ test('--html writes one self-contained file that draws the report in Chromium wi
     assert.equal(await page.locator('canvas[data-chart=histogram]').count(), 4);
     assert.equal(await page.locator('canvas[data-chart=bars]').count(), 1);
     // The histogram is drawn: its canvas has pixels in both fixed colours.
-    const colours = await page.locator('canvas[data-chart=histogram]').first().evaluate((c: HTMLCanvasElement) => {
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const colours = await page.locator('canvas[data-chart=histogram]').first().evaluate((element) => {
+      const c = element as unknown as Canvas;
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let blue = 0;
       let red = 0;
       for (let i = 0; i < data.length; i += 4) {

@@ -25,11 +25,23 @@ interface SummaryRow {
   columns: number;
 }
 
-/** Fingerprints both files, stores the report (with the fingerprints filled in) and returns its id. */
-export async function saveDriftReport(store: Store, report: DriftReport, files: { reference: string; current: string }, cwd: string): Promise<string> {
+/** Fills in both files' sha256 and size (streamed: run it off the extension host's thread for big files). */
+export async function fingerprintReport(report: DriftReport, files: { reference: string; current: string }, cwd: string): Promise<void> {
   const [ref, cur] = await Promise.all([fingerprintData(files.reference, cwd), fingerprintData(files.current, cwd)]);
   Object.assign(report.reference, { sha256: ref.sha256, bytes: ref.bytes });
   Object.assign(report.current, { sha256: cur.sha256, bytes: cur.bytes });
+}
+
+/** Fingerprints both files, stores the report and returns its id. */
+export async function saveDriftReport(store: Store, report: DriftReport, files: { reference: string; current: string }, cwd: string): Promise<string> {
+  await fingerprintReport(report, files, cwd);
+  return insertDriftReport(store, report);
+}
+
+/** Stores a fingerprinted report; returns its id. */
+export function insertDriftReport(store: Store, report: DriftReport): string {
+  const ref = { sha256: report.reference.sha256 ?? '', bytes: report.reference.bytes ?? 0 };
+  const cur = { sha256: report.current.sha256 ?? '', bytes: report.current.bytes ?? 0 };
   const id = randomUUID().replace(/-/g, '');
   store.transaction(() => {
     store.db.prepare(`INSERT INTO drift_reports (id, created_at, reference_path, reference_sha256, reference_bytes,
