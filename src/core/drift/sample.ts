@@ -2,7 +2,7 @@
 // numbers sorted, categories counted.
 import type { Column } from './read/table';
 import type { ColumnType, Sample } from './columnTests';
-import { sortedCopy } from './stats/radixSort';
+import { sortedCopy } from './stats/sortDoubles';
 
 /** Numbers with more distinct values than this are not counted value by value. */
 export const MAX_COUNTED = 1000;

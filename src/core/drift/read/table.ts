@@ -27,11 +27,14 @@ export const MISSING = new Set(['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'NULL', 'n
 
 /** Grows a Float64Array column while rows arrive; switches to strings on the first non-number. */
 export class ColumnBuilder {
-  private numbers: Float64Array | undefined = new Float64Array(1024);
+  private numbers: Float64Array | undefined;
   private strings: Array<string | null> | undefined;
   length = 0;
 
-  constructor(readonly name: string) {}
+  /** `capacity`: the expected row count, so a big file's columns are allocated once. */
+  constructor(readonly name: string, capacity = 1024) {
+    this.numbers = new Float64Array(Math.max(capacity, 16));
+  }
 
   get isNumeric(): boolean {
     return this.numbers !== undefined;
@@ -63,7 +66,8 @@ export class ColumnBuilder {
   }
 
   build(): Column {
-    if (this.numbers) return { name: this.name, kind: 'number', values: this.numbers.slice(0, this.length) };
+    // A view, not a copy: each column keeps a buffer of its own (worker threads transfer it).
+    if (this.numbers) return { name: this.name, kind: 'number', values: this.numbers.subarray(0, this.length) };
     return { name: this.name, kind: 'string', values: this.strings! };
   }
 }
