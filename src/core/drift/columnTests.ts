@@ -156,20 +156,22 @@ const ALL: DriftTest[] = [
       return { statistic: d, pValue: null, score: d };
     },
   },
-  { name: 'jensenshannon', label: 'Jensen–Shannon distance', kind: 'distance', threshold: 0.1, types: ['num', 'cat'], drifted: atOrAbove, run: binnedDistance(jensenShannon) },
-  { name: 'psi', label: 'PSI', kind: 'distance', threshold: 0.1, types: ['num', 'cat'], drifted: atOrAbove, run: binnedDistance(psi) },
-  { name: 'kl_div', label: 'Kullback–Leibler divergence', kind: 'distance', threshold: 0.1, types: ['num', 'cat'], drifted: atOrAbove, run: binnedDistance(klDivergence) },
-  { name: 'hellinger', label: 'Hellinger distance', kind: 'distance', threshold: 0.1, types: ['num', 'cat'], drifted: atOrAbove, run: binnedDistance(hellinger) },
+  { name: 'jensenshannon', label: 'Jensen–Shannon distance', kind: 'distance', threshold: 0.1, types: ['num', 'cat', 'text'], drifted: atOrAbove, run: binnedDistance(jensenShannon) },
+  { name: 'psi', label: 'PSI', kind: 'distance', threshold: 0.1, types: ['num', 'cat', 'text'], drifted: atOrAbove, run: binnedDistance(psi) },
+  { name: 'kl_div', label: 'Kullback–Leibler divergence', kind: 'distance', threshold: 0.1, types: ['num', 'cat', 'text'], drifted: atOrAbove, run: binnedDistance(klDivergence) },
+  { name: 'hellinger', label: 'Hellinger distance', kind: 'distance', threshold: 0.1, types: ['num', 'cat', 'text'], drifted: atOrAbove, run: binnedDistance(hellinger) },
 ];
 
 export const DRIFT_TESTS = new Map(ALL.map((t) => [t.name, t]));
 
 /**
- * Evidently's default choice: with at most 1,000 reference values, KS for numbers with more than 5
+ * Evidently's default choice (text: Jensen–Shannon over word frequencies): with at most 1,000 reference values, KS for numbers with more than 5
  * distinct values, otherwise chi-square (Z-test for two values); above 1,000, normed Wasserstein for
  * numbers with more than 5 distinct values, otherwise Jensen–Shannon.
  */
 export function defaultTest(type: ColumnType, reference: Sample, current: Sample): DriftTest {
+  // Text is compared on its word frequencies, where new words are the rule, not a sign of drift.
+  if (type === 'text') return DRIFT_TESTS.get('jensenshannon')!;
   const distinct = unionDistinct(reference, current);
   if (reference.size <= 1000) {
     if (type === 'num' && distinct > 5) return DRIFT_TESTS.get('ks')!;

@@ -52,23 +52,25 @@ export function prepare(column: Column, type: ColumnType): PreparedSide {
   return prepareStrings(column.values);
 }
 
-/**
- * num when both sides are numbers; text for strings that read as prose (on average more than three
- * words and mostly distinct); cat otherwise.
- */
-export function inferType(reference: Column, current: Column): ColumnType {
-  if (reference.kind === 'number' && current.kind === 'number') return 'num';
-  const strings = [reference, current].filter((c) => c.kind === 'string').flatMap((c) => c.values as Array<string | null>);
+/** Whether a string column reads as prose: on average more than three words, mostly distinct values. */
+function isProse(values: Array<string | null>): boolean {
   let words = 0;
   let present = 0;
   const distinct = new Set<string>();
-  for (const s of strings) {
+  for (const s of values) {
     if (s === null) continue;
     present++;
-    if (distinct.size <= present) distinct.add(s);
+    distinct.add(s);
     words += s.trim().split(/\s+/).length;
   }
-  return present > 0 && words / present > 3 && distinct.size / present > 0.5 ? 'text' : 'cat';
+  return present > 0 && words / present > 3 && distinct.size / present > 0.5;
+}
+
+/** num when both sides are numbers; text when the reference's strings (else the current's) read as prose; cat otherwise. */
+export function inferType(reference: Column, current: Column): ColumnType {
+  if (reference.kind === 'number' && current.kind === 'number') return 'num';
+  const strings = reference.kind === 'string' ? reference : current;
+  return isProse(strings.values as Array<string | null>) ? 'text' : 'cat';
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;

@@ -81,3 +81,22 @@ test('different columns, all-missing columns and cancellation', async () => {
   controller.abort();
   await assert.rejects(run, /cancelled/);
 });
+
+test('text columns are compared on their word frequencies', async () => {
+  const sentences = (words: string[], n: number) => Array.from({ length: n }, (_, i) => `"${[0, 1, 2, 3, 4].map((k) => words[(i * 7 + k * (3 + (i % 4))) % words.length]).join(' ')} on flight ${i}",${i}`);
+  const calm = ['the', 'flight', 'was', 'on', 'time', 'and', 'the', 'crew', 'kind', 'seat', 'comfortable'];
+  const angry = ['delayed', 'again', 'lost', 'my', 'bag', 'rude', 'crew', 'never', 'again', 'refund', 'please'];
+  const a = path.join(dir, 'reviews-a.csv');
+  const b = path.join(dir, 'reviews-b.csv');
+  fs.writeFileSync(a, ['review,n', ...sentences(calm, 300)].join('\n') + '\n');
+  fs.writeFileSync(b, ['review,n', ...sentences(angry, 300)].join('\n') + '\n');
+  const report = await computeDrift(a, b, { columns: ['review'] }, { workers: 0 });
+  const review = report.columns[0];
+  assert.equal(review.type, 'text');
+  assert.equal(review.test, 'jensenshannon');
+  assert.equal(review.drifted, true);
+  assert.equal(review.chart?.kind, 'bars');
+  const same = await computeDrift(a, a, { columns: ['review'] }, { workers: 0 });
+  assert.equal(same.columns[0].score, 0);
+  assert.equal(same.columns[0].drifted, false);
+});
