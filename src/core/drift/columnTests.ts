@@ -3,7 +3,7 @@
 // distances when the score reaches the threshold.
 import { fillZeroShares, histogramCounts, sturgesEdges } from './stats/binning';
 import { energyDistance, hellinger, jensenShannon, klDivergence, psi, std, wasserstein } from './stats/distances';
-import { chiSquare, fisherExact, mannWhitneyU, twoProportionZ } from './stats/hypothesis';
+import { chiSquare, fisherExact, mannWhitneyU, tTest, twoProportionZ } from './stats/hypothesis';
 import { ks2samp } from './stats/ks';
 
 export type ColumnType = 'num' | 'cat' | 'text';
@@ -138,6 +138,13 @@ const ALL: DriftTest[] = [
     name: 'mannw', label: 'Mann–Whitney U', kind: 'p-value', threshold: 0.05, types: ['num'], drifted: pBelow,
     run: (r, c) => {
       const t = mannWhitneyU(needNumbers(r), needNumbers(c));
+      return { statistic: t.statistic, pValue: t.pValue, score: t.pValue };
+    },
+  },
+  {
+    name: 't_test', label: "Student's t-test", kind: 'p-value', threshold: 0.05, types: ['num'], drifted: pBelow,
+    run: (r, c) => {
+      const t = tTest(needNumbers(r), needNumbers(c));
       return { statistic: t.statistic, pValue: t.pValue, score: t.pValue };
     },
   },

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { energyDistance, jensenShannon, klDivergence, std, wasserstein, hellinger, psi } from '../../../src/core/drift/stats/distances';
 import { fillZeroShares, histogramCounts, sturgesEdges } from '../../../src/core/drift/stats/binning';
-import { chiSquare, fisherExact, mannWhitneyU } from '../../../src/core/drift/stats/hypothesis';
-import { chi2Sf, normalCdf } from '../../../src/core/drift/stats/special';
+import { chiSquare, fisherExact, mannWhitneyU, tTest } from '../../../src/core/drift/stats/hypothesis';
+import { chi2Sf, normalCdf, studentTCdf } from '../../../src/core/drift/stats/special';
 import { assertClose, normals, scipy, seeded, sorted } from './scipyOracle';
 import { SKLEARN_DATA, seattleByYear } from './realData';
 
@@ -115,4 +115,16 @@ test('chi-square, chi2 and normal tails, Mann–Whitney U and Fisher exact equal
     assertClose(r.statistic, expected[k][0], `fisher ${t} odds ratio`);
     assertClose(r.pValue, expected[k++][1], `fisher ${t} p-value`);
   }
+});
+
+test("Student's t-test and the t distribution equal scipy", () => {
+  const pairs = realPairs();
+  const tPoints: Array<[number, number]> = [[1, -3], [2, 0.5], [5, -1.2], [30, 2.5], [200, -4], [1500, 1.96], [40, -12]];
+  const expected = scipy([...pairs.map(([, a, b]) => ({ kind: 'ttest', a, b })), ...tPoints.map(([df, t]) => ({ kind: 'stdtr', df, t }))]) as number[][];
+  pairs.forEach(([name, a, b], i) => {
+    const r = tTest(a, b);
+    assertClose(r.statistic, expected[i][0], `${name} t`);
+    assertClose(r.pValue, expected[i][1], `${name} p-value`);
+  });
+  tPoints.forEach(([df, t], k) => assertClose(studentTCdf(df, t), expected[pairs.length + k][0], `stdtr(${df}, ${t})`));
 });

@@ -1,5 +1,5 @@
 // Hypothesis tests on counts and ranks, with scipy's statistics and p-values.
-import { chi2Sf, CompensatedSum, logGamma, normalCdf } from './special';
+import { chi2Sf, CompensatedSum, logGamma, normalCdf, studentTCdf } from './special';
 
 export interface TestResult {
   statistic: number;
@@ -102,4 +102,21 @@ export function mannWhitneyU(a: Float64Array, b: Float64Array): TestResult {
   const z = (u - mu - 0.5) / s;
   const p = 2 * normalCdf(-z);
   return { statistic: u1, pValue: Math.min(Math.max(p, 0), 1) };
+}
+
+/** scipy.stats.ttest_ind(a, b) (pooled variance, two-sided). */
+export function tTest(a: ArrayLike<number>, b: ArrayLike<number>): TestResult {
+  const moments = (x: ArrayLike<number>) => {
+    const s = new CompensatedSum();
+    for (let i = 0; i < x.length; i++) s.add(x[i]);
+    const mean = s.value / x.length;
+    const q = new CompensatedSum();
+    for (let i = 0; i < x.length; i++) q.add((x[i] - mean) ** 2);
+    return { mean, variance: q.value / (x.length - 1), n: x.length };
+  };
+  const [x, y] = [moments(a), moments(b)];
+  const df = x.n + y.n - 2;
+  const pooled = ((x.n - 1) * x.variance + (y.n - 1) * y.variance) / df;
+  const t = (x.mean - y.mean) / Math.sqrt(pooled * (1 / x.n + 1 / y.n));
+  return { statistic: t, pValue: 2 * studentTCdf(df, -Math.abs(t)) };
 }
