@@ -16,7 +16,8 @@ Usage:
                                  prints its URL first, writes .mlwb/endpoint.json
   mlwb sync                      replay the spool (.mlwb/spool/) into the store
   mlwb drift REF CUR [--json] [--html FILE] [--column C]… [--test COL=TEST]…
-      [--threshold COL=X]… [--drift-share 0.5] [--fail-on-drift] [--save|--no-save]
+      [--threshold COL=X]… [--drift-share 0.5] [--by COL --window 1D|1W|N]
+      [--fail-on-drift] [--save|--no-save]
                                  data drift of CUR against REF (CSV, TSV, JSON lines,
                                  Parquet); exit 1 on dataset drift with --fail-on-drift;
                                  kept in the store when there is one (--save creates it)

@@ -43,8 +43,16 @@ export function renderDriftText(report: DriftReport): string {
     `${c.missing.reference}/${c.missing.current}`,
   ]);
   const skipped = report.skipped.map((s) => `skipped ${s.name}: ${s.reason}\n`).join('');
+  let overTime = '';
+  if (report.windows) {
+    const rowsOver = report.windows.list.map((w, k) => {
+      const drifted = report.columns.filter((c) => c.windows?.[k]?.drifted).map((c) => c.name);
+      return [w.label, String(w.rows), `${drifted.length}/${report.columns.length}`, drifted.join(' ')];
+    });
+    overTime = `\nDrift over time (by ${report.windows.by}, window ${report.windows.window}):\n` + formatTable(['window', 'rows', 'drifted', 'columns'], rowsOver);
+  }
   return `${verdictLine(report.dataset)}\n${report.reference.path} (${report.reference.rows} rows) → ${report.current.path} (${report.current.rows} rows)\n\n` +
-    formatTable(['column', 'type', 'test', 'statistic', 'p-value', 'score', 'threshold', 'verdict', 'missing ref/cur'], rows) + skipped;
+    formatTable(['column', 'type', 'test', 'statistic', 'p-value', 'score', 'threshold', 'verdict', 'missing ref/cur'], rows) + skipped + overTime;
 }
 
 /** The store, when this workspace has one (drift never creates it unless --save). */
@@ -72,6 +80,8 @@ export const driftCommand: Command = async (args, ctx) => {
         threshold: { type: 'string', multiple: true },
         'drift-share': { type: 'string' },
         'fail-on-drift': { type: 'boolean' },
+        by: { type: 'string' },
+        window: { type: 'string' },
         save: { type: 'boolean' },
         'no-save': { type: 'boolean' },
       },
@@ -83,7 +93,9 @@ export const driftCommand: Command = async (args, ctx) => {
   if (positionals.length !== 2) throw new MlwbError('mlwb drift needs two files: the reference and the current data.', 'mlwb drift REF CUR', 2);
   const [refArg, curArg] = positionals;
   const thresholds = Object.fromEntries(Object.entries(pairs(values.threshold, '--threshold')).map(([k, v]) => [k, number(v, `--threshold ${k}`, 0, Infinity)]));
+  if ((values.by === undefined) !== (values.window === undefined)) throw new MlwbError('--by and --window go together.', 'For example --by date --window 1W.', 2);
   const options: DriftOptions = {
+    over: values.by !== undefined && values.window !== undefined ? { by: values.by, window: values.window } : undefined,
     columns: values.column,
     tests: pairs(values.test, '--test'),
     thresholds,

@@ -14,6 +14,26 @@ export interface ColumnRequest {
   type: ColumnType;
   test?: string;
   threshold?: number;
+  /** Drift over time: each current row's window (−1: none) and the number of windows. */
+  windows?: { windowOf: Int32Array; count: number };
+}
+
+/** The current column cut into its windows. */
+function splitByWindow(column: Column, windowOf: Int32Array, count: number): Column[] {
+  if (column.kind === 'number') {
+    const sizes = new Int32Array(count);
+    for (let i = 0; i < windowOf.length; i++) if (windowOf[i] >= 0) sizes[windowOf[i]]++;
+    const parts = Array.from(sizes, (n) => new Float64Array(n));
+    const filled = new Int32Array(count);
+    for (let i = 0; i < windowOf.length; i++) {
+      const w = windowOf[i];
+      if (w >= 0) parts[w][filled[w]++] = column.values[i];
+    }
+    return parts.map((values) => ({ name: column.name, kind: 'number', values }));
+  }
+  const parts: Array<Array<string | null>> = Array.from({ length: count }, () => []);
+  for (let i = 0; i < windowOf.length; i++) if (windowOf[i] >= 0) parts[windowOf[i]].push(column.values[i]);
+  return parts.map((values) => ({ name: column.name, kind: 'string', values }));
 }
 
 /** Word counts of a text column: its "categories" are its lower-cased words. */
@@ -101,8 +121,18 @@ export function analyseColumn(name: string, reference: Column, current: Column, 
   }
   const threshold = request.threshold ?? test.threshold;
   let outcome;
+  let windows: ColumnDrift['windows'];
   try {
     outcome = test.run(ref.sample, cur.sample);
+    if (request.windows) {
+      // The same test as the whole file's, so the scores of the windows compare with each other.
+      windows = splitByWindow(current, request.windows.windowOf, request.windows.count).map((part) => {
+        const sample = side(part, type).sample;
+        if (sample.size === 0) return { score: null, drifted: null };
+        const score = test.run(ref.sample, sample).score;
+        return { score, drifted: test.drifted(score, threshold) };
+      });
+    }
   } catch (err) {
     throw new MlwbError(`Column "${name}": ${(err as Error).message}.`, 'Pick another test with --test COLUMN=TEST.');
   }
@@ -118,5 +148,6 @@ export function analyseColumn(name: string, reference: Column, current: Column, 
     newCategories,
     vanishedCategories,
     chart: chartFor(type, ref.sample, cur.sample),
+    ...(windows ? { windows } : {}),
   };
 }

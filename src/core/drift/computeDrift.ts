@@ -10,6 +10,7 @@ import { readTable } from './read/readTable';
 import type { Table } from './read/table';
 import { inferType, isDateColumn } from './sample';
 import { DEFAULT_DRIFT_SHARE, type ColumnDrift, type DriftOptions, type DriftReport } from './types';
+import { planWindows, type WindowPlan } from './windows';
 import { columnTransferList, type WorkerRequest, type WorkerResponse } from './workerProtocol';
 
 export interface DriftRun {
@@ -134,6 +135,9 @@ export function planColumns(reference: Table, current: Table, options: DriftOpti
       return !dates;
     });
   }
+  if (options.over && !names.includes(options.over.by) && !reference.columns.some((c) => c.name === options.over!.by)) {
+    throw new MlwbError(`--by column "${options.over.by}" is not in ${reference.source}.`, `Columns: ${refNames.join(', ')}.`, 2);
+  }
   for (const n of [...Object.keys(options.tests ?? {}), ...Object.keys(options.thresholds ?? {})]) {
     if (!names.includes(n)) throw new MlwbError(`--test/--threshold name column "${n}", which is not compared.`, `Compared columns: ${names.join(', ')}.`);
   }
@@ -168,6 +172,13 @@ export async function computeDrift(referenceFile: string, currentFile: string, o
     const [reference, current] = await Promise.all([read(referenceFile, names.reference), read(currentFile, names.current)]);
     checkAborted();
     const plan = planColumns(reference, current, options);
+    let windows: WindowPlan | undefined;
+    if (options.over) {
+      windows = planWindows(current, options.over);
+      // The order column orders; it is not compared.
+      plan.compare = plan.compare.filter((c) => c.name !== options.over!.by);
+      for (const c of plan.compare) c.request.windows = { windowOf: windows.windowOf, count: windows.windows.length };
+    }
     total += plan.compare.length;
     const column = (t: Table, n: string) => t.columns.find((c) => c.name === n)!;
     const columns = await Promise.all(plan.compare.map(async ({ name, request }): Promise<ColumnDrift> => {
@@ -189,6 +200,7 @@ export async function computeDrift(referenceFile: string, currentFile: string, o
       reference: { path: names.reference, rows: reference.rows, columns: reference.columns.length },
       current: { path: names.current, rows: current.rows, columns: current.columns.length },
       createdAt: new Date().toISOString(),
+      ...(windows && options.over ? { windows: { ...options.over, list: windows.windows } } : {}),
     };
   } catch (err) {
     checkAborted();

@@ -26,6 +26,8 @@ export interface ColumnDrift {
   newCategories: string[];
   vanishedCategories: string[];
   chart: ColumnChart | null;
+  /** With --by/--window: the score and verdict of each window of the current data (null: no values there). */
+  windows?: Array<{ score: number | null; drifted: boolean | null }>;
   note?: string;
 }
 
@@ -55,6 +57,8 @@ export interface DriftReport {
   reference: FileSummary;
   current: FileSummary;
   createdAt: string;
+  /** With --by/--window: the windows the current data was cut into, in order. */
+  windows?: { by: string; window: string; list: Array<{ label: string; start: number; rows: number }> };
 }
 
 export interface DriftOptions {
@@ -65,6 +69,8 @@ export interface DriftOptions {
   /** Column → threshold. */
   thresholds?: Record<string, number>;
   driftShare?: number;
+  /** Drift over time: cut the current data by this order column into windows. */
+  over?: { by: string; window: string };
 }
 
 export const DEFAULT_DRIFT_SHARE = 0.5;
