@@ -44,6 +44,18 @@ test('--json keeps the published names; --fail-on-drift exits 1 only on dataset 
   assert.deepEqual(chosen.columns.map((c: { name: string; test: string; threshold: number; pValue: null }) => [c.name, c.test, c.threshold, c.pValue]), [['wind', 'hellinger', 0.5, null]]);
 });
 
+test('--by/--window: a table of windows with their drifted columns', async () => {
+  const r = await mlwb(['drift', 'ref.csv', 'cur.csv', '--by', 'date', '--window', '183D', '--no-save'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\nDrift over time \(by date, window 183D\):\nwindow +rows +drifted +columns\n2015-01-01 +183 +\d\/5 /);
+  assert.match(r.stdout, /\n2015-07-03 +182 +\d\/5 /);
+  const json = JSON.parse((await mlwb(['drift', 'ref.csv', 'cur.csv', '--by', 'date', '--window', '183D', '--json', '--no-save'], dir)).stdout);
+  assert.deepEqual(json.windows.list.map((w: { rows: number }) => w.rows), [183, 182]);
+  const bad = await mlwb(['drift', 'ref.csv', 'cur.csv', '--by', 'date', '--no-save'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^mlwb: --by and --window go together\./);
+});
+
 test('bad input: one line on stderr, exit code 1 or 2, nothing on stdout', async () => {
   fs.writeFileSync(path.join(dir, 'ragged.csv'), 'a,b\n1,2\n3,4\n5\n');
   fs.writeFileSync(path.join(dir, 'empty.csv'), '');
@@ -70,7 +82,7 @@ test('bad input: one line on stderr, exit code 1 or 2, nothing on stdout', async
 });
 
 test('--html writes one self-contained file that draws the report in Chromium without network', async () => {
-  const r = await mlwb(['drift', 'ref.csv', 'cur.csv', '--html', 'report.html', '--no-save'], dir);
+  const r = await mlwb(['drift', 'ref.csv', 'cur.csv', '--html', 'report.html', '--by', 'date', '--window', '26W', '--no-save'], dir);
   assert.equal(r.code, 0, r.stderr);
   const html = fs.readFileSync(path.join(dir, 'report.html'), 'utf8');
   // Outside the inlined code, the page refers to nothing; Chromium below checks no request leaves.
@@ -90,6 +102,7 @@ test('--html writes one self-contained file that draws the report in Chromium wi
     assert.equal(await page.locator('table.columns tbody tr').count(), 5);
     assert.equal(await page.locator('canvas[data-chart=histogram]').count(), 4);
     assert.equal(await page.locator('canvas[data-chart=bars]').count(), 1);
+    assert.equal(await page.locator('canvas[data-chart=over-time]').count(), 5);
     // The histogram is drawn: its canvas has pixels in both fixed colours.
     type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
     const colours = await page.locator('canvas[data-chart=histogram]').first().evaluate((element) => {

@@ -6,6 +6,7 @@ import { verdictLine } from '../../src/core/drift/types';
 import { el } from '../shared/elements';
 import type { Chart } from '../shared/charts';
 import { drawColumnChart } from './columnChart';
+import { drawOverTimeChart } from './overTimeChart';
 
 type SortKey = 'name' | 'type' | 'test' | 'statistic' | 'pValue' | 'score' | 'threshold' | 'drifted' | 'missing';
 
@@ -99,6 +100,7 @@ export class DriftReportView {
     const grid = el('section', undefined, 'charts');
     grid.dataset.role = 'charts';
     const pending: Array<[HTMLCanvasElement, ColumnDrift]> = [];
+    const overTime: Array<[HTMLCanvasElement, ColumnDrift]> = [];
     for (const c of report.columns) {
       const card = el('article', undefined, c.drifted ? 'chart drifted' : 'chart');
       card.id = `chart-${encodeURIComponent(c.name)}`;
@@ -116,6 +118,16 @@ export class DriftReportView {
         card.append(box);
         pending.push([canvas, c]);
       }
+      if (report.windows && c.windows) {
+        const box = el('div', undefined, 'canvas-box');
+        const canvas = el('canvas');
+        canvas.dataset.chart = 'over-time';
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', `${c.name}: drift score per ${report.windows.window} window of ${report.windows.by}`);
+        box.append(canvas);
+        card.append(el('p', `Drift over time (by ${report.windows.by}, window ${report.windows.window}): ${c.windows.filter((w) => w.drifted).length} of ${c.windows.length} windows drifted`, 'muted'), box);
+        overTime.push([canvas, c]);
+      }
       grid.append(card);
     }
     page.append(grid);
@@ -124,6 +136,10 @@ export class DriftReportView {
     this.fillTable();
     for (const [canvas, c] of pending) {
       const chart = drawColumnChart(canvas, c);
+      if (chart) this.charts.push(chart);
+    }
+    for (const [canvas, c] of overTime) {
+      const chart = drawOverTimeChart(canvas, report, c);
       if (chart) this.charts.push(chart);
     }
   }

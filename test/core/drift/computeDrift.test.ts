@@ -100,3 +100,28 @@ test('text columns are compared on their word frequencies', async () => {
   assert.equal(same.columns[0].score, 0);
   assert.equal(same.columns[0].drifted, false);
 });
+
+test('drift over time: each window scored as that window alone would be', async () => {
+  const later = write('2013-2015.csv', lines.filter((l) => !l.startsWith('2012')));
+  const report = await computeDrift(y2012, later, { over: { by: 'date', window: '26W' } }, { workers: 2 });
+  const list = report.windows!.list;
+  assert.equal(list.length, 7);
+  assert.equal(list[0].label, '2013-01-01');
+  assert.equal(list.reduce((s, w) => s + w.rows, 0), lines.length - 366);
+  assert.ok(report.columns.every((c) => c.windows?.length === list.length));
+  // Window 2 on its own, with each column's test fixed to the one the whole file got.
+  const start = Date.parse(list[2].label);
+  const end = Date.parse(list[3].label);
+  const inWindow = lines.filter((l) => !l.startsWith('2012') && Date.parse(l.slice(0, 10)) >= start && Date.parse(l.slice(0, 10)) < end);
+  assert.equal(inWindow.length, list[2].rows);
+  const alone = await computeDrift(y2012, write('window.csv', inWindow), { tests: Object.fromEntries(report.columns.map((c) => [c.name, c.test])) }, { workers: 0 });
+  for (const c of report.columns) {
+    const single = alone.columns.find((x) => x.name === c.name)!;
+    assert.equal(c.windows![2].score, single.score, c.name);
+    assert.equal(c.windows![2].drifted, single.drifted, c.name);
+  }
+  await assert.rejects(computeDrift(y2012, later, { over: { by: 'date', window: 'weekly' } }, { workers: 0 }), /--window "weekly" is not a window/);
+  await assert.rejects(computeDrift(y2012, later, { over: { by: 'wind', window: '1W' } }, { workers: 0 }), /needs a date column/);
+  const byRows = await computeDrift(y2012, later, { over: { by: 'date', window: '100' } }, { workers: 0 });
+  assert.deepEqual(byRows.windows!.list.map((w) => w.rows), [...new Array(10).fill(100), 95]);
+});
