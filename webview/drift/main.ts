@@ -5,7 +5,7 @@ import { DriftReportView } from './render';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
 const vscode = acquireVsCodeApi();
-const view = new DriftReportView(document.getElementById('app') as HTMLElement);
+const view = new DriftReportView(document.getElementById('app') as HTMLElement, () => vscode.postMessage({ type: 'cancel' }));
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const msg = event.data;

@@ -9,5 +9,4 @@ export type HostToWebview =
 
 export type WebviewToHost =
   | { type: 'ready' }
-  | { type: 'cancel' }
-  | { type: 'exportHtml' };
+  | { type: 'cancel' };

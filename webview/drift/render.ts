@@ -40,12 +40,18 @@ export class DriftReportView {
   private report: DriftReport | undefined;
   private tbody = el('tbody');
 
-  constructor(private readonly root: HTMLElement) {}
+  /** `cancel`: stops a report still being computed (the webview has one; the HTML file does not). */
+  constructor(private readonly root: HTMLElement, private readonly cancel?: () => void) {}
 
   showProgress(done: number, total: number, message: string): void {
     const p = el('p', `Computing the drift report… ${done} of ${total} steps (${message})`, 'muted');
     p.dataset.role = 'progress';
     this.root.replaceChildren(el('h1', 'Data drift'), p);
+    if (this.cancel) {
+      const button = el('button', 'Cancel');
+      button.addEventListener('click', () => this.cancel?.());
+      this.root.append(button);
+    }
   }
 
   showError(message: string): void {
