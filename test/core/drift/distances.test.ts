@@ -7,6 +7,7 @@ import { energyDistance, jensenShannon, klDivergence, std, wasserstein, hellinge
 import { fillZeroShares, histogramCounts, sturgesEdges } from '../../../src/core/drift/stats/binning';
 import { chiSquare, fisherExact, mannWhitneyU, tTest } from '../../../src/core/drift/stats/hypothesis';
 import { chi2Sf, normalCdf, studentTCdf } from '../../../src/core/drift/stats/special';
+import { besselK, cramerVonMises } from '../../../src/core/drift/stats/cramerVonMises';
 import { assertClose, normals, scipy, seeded, sorted } from './scipyOracle';
 import { SKLEARN_DATA, seattleByYear } from './realData';
 
@@ -127,4 +128,22 @@ test("Student's t-test and the t distribution equal scipy", () => {
     assertClose(r.pValue, expected[i][1], `${name} p-value`);
   });
   tPoints.forEach(([df, t], k) => assertClose(studentTCdf(df, t), expected[pairs.length + k][0], `stdtr(${df}, ${t})`));
+});
+
+test('Cramér–von Mises (exact up to 20 values a side, asymptotic beyond) and K_1/4 equal scipy', () => {
+  const random = seeded(21);
+  const pairs: Array<[string, number[], number[]]> = [
+    ...realPairs().slice(0, 12),
+    ['small exact 8 vs 11', Array.from(normals(8, random)), Array.from(normals(11, random, 0.8))],
+    ['small exact with ties 15 vs 20', Array.from(normals(15, random), Math.round), Array.from(normals(20, random, 0.5), Math.round)],
+    ['21 vs 30', Array.from(normals(21, random)), Array.from(normals(30, random, 0.4))],
+  ];
+  const zs = [0.001, 0.0156, 0.3, 1, 5, 40, 300];
+  const expected = scipy([...pairs.map(([, a, b]) => ({ kind: 'cvm', a, b })), ...zs.map((z) => ({ kind: 'kv', z }))]) as number[][];
+  pairs.forEach(([name, a, b], i) => {
+    const r = cramerVonMises(sorted(a), sorted(b));
+    assertClose(r.statistic, expected[i][0], `${name} statistic`);
+    assertClose(r.pValue, expected[i][1], `${name} p-value`);
+  });
+  zs.forEach((z, k) => assertClose(besselK(0.25, z), expected[pairs.length + k][0], `kv(0.25, ${z})`, 1e-12));
 });
