@@ -2,6 +2,7 @@
 // decision rules: p-value tests drift when the p-value falls below the threshold (KS at or below),
 // distances when the score reaches the threshold.
 import { fillZeroShares, histogramCounts, sturgesEdges } from './stats/binning';
+import { andersonDarling } from './stats/andersonDarling';
 import { cramerVonMises } from './stats/cramerVonMises';
 import { energyDistance, hellinger, jensenShannon, klDivergence, psi, std, wasserstein } from './stats/distances';
 import { chiSquare, fisherExact, mannWhitneyU, tTest, twoProportionZ } from './stats/hypothesis';
@@ -139,6 +140,13 @@ const ALL: DriftTest[] = [
     name: 'mannw', label: 'Mann–Whitney U', kind: 'p-value', threshold: 0.05, types: ['num'], drifted: pBelow,
     run: (r, c) => {
       const t = mannWhitneyU(needNumbers(r), needNumbers(c));
+      return { statistic: t.statistic, pValue: t.pValue, score: t.pValue };
+    },
+  },
+  {
+    name: 'anderson', label: 'Anderson–Darling (k-sample)', kind: 'p-value', threshold: 0.05, types: ['num'], drifted: pBelow,
+    run: (r, c) => {
+      const t = andersonDarling(needNumbers(r), needNumbers(c));
       return { statistic: t.statistic, pValue: t.pValue, score: t.pValue };
     },
   },

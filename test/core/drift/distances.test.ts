@@ -8,6 +8,7 @@ import { fillZeroShares, histogramCounts, sturgesEdges } from '../../../src/core
 import { chiSquare, fisherExact, mannWhitneyU, tTest } from '../../../src/core/drift/stats/hypothesis';
 import { chi2Sf, normalCdf, studentTCdf } from '../../../src/core/drift/stats/special';
 import { besselK, cramerVonMises } from '../../../src/core/drift/stats/cramerVonMises';
+import { andersonDarling } from '../../../src/core/drift/stats/andersonDarling';
 import { assertClose, normals, scipy, seeded, sorted } from './scipyOracle';
 import { SKLEARN_DATA, seattleByYear } from './realData';
 
@@ -146,4 +147,19 @@ test('Cramér–von Mises (exact up to 20 values a side, asymptotic beyond) and 
     assertClose(r.pValue, expected[i][1], `${name} p-value`);
   });
   zs.forEach((z, k) => assertClose(besselK(0.25, z), expected[pairs.length + k][0], `kv(0.25, ${z})`, 1e-12));
+});
+
+test('Anderson–Darling k-sample (two samples) equals scipy, capped p-values included', () => {
+  const random = seeded(33);
+  const pairs: Array<[string, number[], number[]]> = [
+    ...realPairs(),
+    ['ties', Array.from(normals(200, random), Math.round), Array.from(normals(150, random, 0.15), Math.round)],
+    ['same', Array.from(normals(300, random)), Array.from(normals(300, random))],
+  ];
+  const expected = scipy(pairs.map(([, a, b]) => ({ kind: 'anderson', a, b }))) as number[][];
+  pairs.forEach(([name, a, b], i) => {
+    const r = andersonDarling(sorted(a), sorted(b));
+    assertClose(r.statistic, expected[i][0], `${name} statistic`);
+    assertClose(r.pValue, expected[i][1], `${name} p-value`);
+  });
 });
