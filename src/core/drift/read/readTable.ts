@@ -10,7 +10,7 @@ import type { Table } from './table';
 
 export const SUPPORTED_EXTENSIONS = ['.csv', '.tsv', '.jsonl', '.ndjson', '.parquet'];
 
-/** Files above this share of free memory are refused: the columns take several times the bytes. */
+/** Files above this share of the memory are refused: both files and their columns must fit at once. */
 const MEMORY_SHARE = 0.25;
 
 export async function readTable(file: string, shownAs = file): Promise<Table> {
@@ -25,7 +25,7 @@ export async function readTable(file: string, shownAs = file): Promise<Table> {
     throw new MlwbError(`${shownAs}: file not found.`, 'Check the path.');
   }
   if (size === 0) throw new MlwbError(`${shownAs} is empty.`, 'Compare files that hold data.');
-  const limit = Math.min(os.freemem() * MEMORY_SHARE, 2 ** 31 - 1);
+  const limit = Math.min(os.totalmem() * MEMORY_SHARE, 2 ** 31 - 1);
   if (size > limit) {
     throw new MlwbError(`${shownAs} is ${(size / 2 ** 30).toFixed(1)} GiB, more than this machine can hold in memory for a drift report (${(limit / 2 ** 30).toFixed(1)} GiB).`, 'Compare a sample of the rows (for example head -n 1000000).');
   }
