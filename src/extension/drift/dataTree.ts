@@ -23,7 +23,19 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   getChildren(node?: DriftReportNode): DriftReportNode[] {
     if (node) return [];
-    return this.sessions().flatMap((session) => listDriftReports(session.store).map((summary) => ({ session, summary })));
+    return this.sessions().flatMap((session) => {
+      this.watch(session);
+      return listDriftReports(session.store).map((summary) => ({ session, summary }));
+    });
+  }
+
+  private readonly watched = new WeakSet<FolderSession>();
+
+  /** Reports written by another process (mlwb drift in a terminal) show up without a refresh. */
+  private watch(session: FolderSession): void {
+    if (this.watched.has(session)) return;
+    this.watched.add(session);
+    this._register(session.onDidChange((change) => change.kind === 'external' && this.refresh()));
   }
 
   getTreeItem({ session, summary }: DriftReportNode): vscode.TreeItem {
