@@ -42,8 +42,8 @@ test('drift report in code-server: Explorer → Compare Data with Reference… �
     await t.test('the report opens with its verdict, the column table and histogram overlays', async () => {
       const frame = await h.findFrame('[data-role=verdict]', 120_000);
       const verdict = (await frame.locator('[data-role=verdict]').textContent()) ?? '';
-      assert.match(verdict, /^Drift in \d+ of 6 columns \(\d+ %\) — (dataset drift|no dataset drift) \(threshold 50 %\)$/);
-      assert.equal(await frame.locator('table.columns tbody tr').count(), 6);
+      assert.match(verdict, /^Drift in \d+ of 7 columns \(\d+ %\) — (dataset drift|no dataset drift) \(threshold 50 %\)$/);
+      assert.equal(await frame.locator('table.columns tbody tr').count(), 7);
       assert.ok((await frame.locator('canvas[data-chart=histogram]').count()) >= 4);
       assert.ok((await frame.locator('canvas[data-chart=bars]').count()) >= 1);
       const species = frame.locator('table.columns tbody tr[data-column=species] td');
