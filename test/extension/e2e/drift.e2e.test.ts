@@ -31,8 +31,11 @@ test('drift report in code-server: Explorer → Compare Data with Reference… �
       await row('penguins_dream.csv').click({ modifiers: ['Control'] });
       await row('penguins_dream.csv').click({ button: 'right' });
       const item = page.locator('.monaco-menu .action-item', { hasText: 'Compare Data with Reference…' });
-      await item.waitFor({ timeout: 15_000 });
-      await h.screenshot('drift-1-context-menu');
+      try {
+        await item.waitFor({ timeout: 60_000 });
+      } finally {
+        await h.screenshot('drift-1-context-menu');
+      }
       await item.click();
       const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'penguins_biscoe.csv' }).first();
       await pick.waitFor({ timeout: 30_000 });
@@ -58,7 +61,7 @@ test('drift report in code-server: Explorer → Compare Data with Reference… �
     });
 
     await t.test('the Data view lists the stored report', async () => {
-      await page.locator('[id="workbench.view.extension.mlwb"]').waitFor({ state: 'attached' }).catch(() => undefined);
+      await page.keyboard.press('Escape');
       await h.command('ML Workbench: Refresh Drift Reports');
       await page.locator('.activitybar [aria-label^="ML Workbench"]').first().click();
       const item = page.locator('.monaco-list-row', { hasText: 'penguins_dream.csv vs penguins_biscoe.csv' }).first();
