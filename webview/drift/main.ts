@@ -1,7 +1,7 @@
 // The drift report webview: speaks the typed protocol with its host and draws what it is sent.
 import './style.css';
 import type { HostToWebview, WebviewToHost } from './protocol';
-import { DriftReportView } from './render';
+import { DriftReportView, reviveNumbers } from './render';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
 const vscode = acquireVsCodeApi();
@@ -10,7 +10,7 @@ const view = new DriftReportView(document.getElementById('app') as HTMLElement, 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const msg = event.data;
   if (msg.type === 'progress') view.showProgress(msg.done, msg.total, msg.message);
-  else if (msg.type === 'report') view.render(msg.report);
+  else if (msg.type === 'report') view.render(reviveNumbers(msg.report));
   else if (msg.type === 'failed') view.showError(msg.message);
 });
 vscode.postMessage({ type: 'ready' });

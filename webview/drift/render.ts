@@ -16,6 +16,12 @@ const COLUMNS: Array<{ key: SortKey; label: string }> = [
   { key: 'threshold', label: 'threshold' }, { key: 'drifted', label: 'verdict' }, { key: 'missing', label: 'missing (ref / cur)' },
 ];
 
+/** The report as sent (NaN and ±Infinity spelled as strings, as in the store) with its numbers back. */
+export function reviveNumbers(report: DriftReport): DriftReport {
+  const text = JSON.stringify(report);
+  return JSON.parse(text, (_k, v: unknown) => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v)) as DriftReport;
+}
+
 export function formatValue(v: number | null): string {
   if (v === null) return '—';
   if (!Number.isFinite(v)) return String(v);

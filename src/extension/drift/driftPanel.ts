@@ -62,8 +62,10 @@ export class DriftPanel extends Disposable {
   }
 
   private send(state: HostToWebview): void {
-    this.state = state;
-    if (this.ready && !this.isDisposed) void this.panel.webview.postMessage(state);
+    // Webview messages travel as JSON: NaN and ±Infinity (a chi-square over a new category) would
+    // arrive as null, so they go as strings, as in the store, and the page revives them.
+    this.state = JSON.parse(JSON.stringify(state, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as HostToWebview;
+    if (this.ready && !this.isDisposed) void this.panel.webview.postMessage(this.state);
   }
 
   private receive(msg: WebviewToHost): void {
