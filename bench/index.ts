@@ -2,6 +2,7 @@
 // in the same run. Each group runs in a process of its own, so no figure pays for the garbage
 // another group left behind (the store group allocates a million points before it ends).
 import { spawnSync } from 'node:child_process';
+import { benchDrift } from './drift';
 import { benchEndpoint } from './endpoint';
 import { type Figure, meetsTarget } from './figures';
 import { benchInference } from './inference';
@@ -13,6 +14,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   endpoint: benchEndpoint,
   python: benchPythonClient,
   inference: benchInference,
+  drift: benchDrift,
 };
 const GROUP_ENV = 'MLWB_BENCH_GROUP';
 

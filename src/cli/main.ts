@@ -4,6 +4,7 @@ import { damagedStoreError, isCorruption } from '../core/store/storeDamage';
 import type { CliContext, Command } from './context';
 import { doctorCommand } from './commands/doctor';
 import { devicesCommand } from './commands/devices';
+import { driftCommand } from './commands/drift';
 import { exportCommand } from './commands/export';
 import { modelCommand } from './commands/model';
 import { runCommand } from './commands/run';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   doctor: doctorCommand,
   devices: devicesCommand,
   model: modelCommand,
+  drift: driftCommand,
 };
 registerRunsSubcommand('reproduce', reproduceCommand);
 

@@ -30,6 +30,12 @@ Usage:
   mlwb model eval FILE --data FILE --label COL [--slice COL] [--device D] [--json]
       [--predictions OUT.csv]    metrics on a dataset, recorded as an evaluation run
                                  (device: --device, else MLWB_DEVICE, else cpu)
+  mlwb drift REF CUR [--json] [--html FILE] [--column C]… [--test COL=TEST]…
+      [--threshold COL=X]… [--drift-share 0.5] [--by COL --window 1D|1W|N]
+      [--fail-on-drift] [--save|--no-save]
+                                 data drift of CUR against REF (CSV, TSV, JSON lines,
+                                 Parquet); exit 1 on dataset drift with --fail-on-drift;
+                                 kept in the store when there is one (--save creates it)
 
 Options for every command:
   --store DIR                    the store folder (default: .mlwb/ here or in a parent;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelUpdate } from '../core/live/runsModel';
 import { registerCommands } from './commands';
+import { DriftFeature } from './drift/driftFeature';
 import type { FolderSession } from './folderSession';
 import { InferenceHost } from './inference/inferenceHost';
 import { RunsTreeProvider } from './runsTree';
@@ -26,6 +27,7 @@ export class Workbench extends Disposable {
     this.view = this._register(vscode.window.createTreeView('mlwb.runs', { treeDataProvider: this.tree, showCollapseAll: true }));
     for (const d of registerCommands(this)) this._register(d);
     this.inference = this._register(new InferenceHost(context, log, (p) => this.sessionFor(p), () => this.allSessions));
+    this._register(new DriftFeature(this));
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: starting the endpoint and terminal tracking');

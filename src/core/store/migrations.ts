@@ -167,6 +167,25 @@ export const MIGRATIONS: readonly Migration[] = [
 
   ALTER TABLE datasets ADD COLUMN note TEXT;
   `,
+  // 5: drift reports (mlwb drift, "Compare Data with Reference…"): the two files' fingerprints, the
+  // verdict for listing, and the whole report (aggregated data only) as JSON.
+  `
+  CREATE TABLE drift_reports (
+    id                TEXT PRIMARY KEY,
+    created_at        INTEGER NOT NULL,
+    reference_path    TEXT NOT NULL,
+    reference_sha256  TEXT NOT NULL,
+    reference_bytes   INTEGER NOT NULL,
+    current_path      TEXT NOT NULL,
+    current_sha256    TEXT NOT NULL,
+    current_bytes     INTEGER NOT NULL,
+    drifted           INTEGER NOT NULL,
+    drifted_columns   INTEGER NOT NULL,
+    columns           INTEGER NOT NULL,
+    report            TEXT NOT NULL
+  );
+  CREATE INDEX drift_reports_created ON drift_reports (created_at);
+  `,
 ];
 
 /**

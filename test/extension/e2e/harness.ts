@@ -103,7 +103,8 @@ export async function startHarness(settings: Record<string, unknown>, extraFiles
     });
     // Clipboard access: activationFigures() copies the Startup Performance editor's text.
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, permissions: ['clipboard-read', 'clipboard-write'] });
-    await page.goto(server.folderUrl);
+    // Under a loaded machine the workbench page can take well over the default 30 s to load.
+    await page.goto(server.folderUrl, { timeout: 120_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const srv = server;
     return {

@@ -1,0 +1,96 @@
+// Drift report on 1,000,000 rows × 20 numeric columns per side (two generated CSVs, ~190 MB each):
+// mlwb end to end (read both files, type, test, chart data) in worker threads, and the statistics
+// alone (KS + Wasserstein per column, one thread) next to scipy's ks_2samp + wasserstein_distance on
+// the same arrays in the same run (the Python baseline; its CSV parsing is not timed).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readTable } from '../src/core/drift/read/readTable';
+import { wasserstein } from '../src/core/drift/stats/distances';
+import { ks2samp } from '../src/core/drift/stats/ks';
+import { sortedCopy } from '../src/core/drift/stats/sortDoubles';
+import type { Figure } from './figures';
+
+const ROWS = 1_000_000;
+const COLUMNS = 20;
+
+/** A seeded CSV: column j is normal with mean shift·j/COLUMNS, six decimals, like an exported feature table. */
+function writeCsv(file: string, seed: number, shift: number): void {
+  let s = seed >>> 0;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, Array.from({ length: COLUMNS }, (_, j) => `f${j}`).join(',') + '\n');
+  const lines: string[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    const fields = new Array<string>(COLUMNS);
+    for (let j = 0; j < COLUMNS; j++) {
+      const normal = Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+      fields[j] = (normal + (shift * j) / COLUMNS).toFixed(6);
+    }
+    lines.push(fields.join(','));
+    if (lines.length === 10000) {
+      fs.writeSync(fd, lines.join('\n') + '\n');
+      lines.length = 0;
+    }
+  }
+  fs.closeSync(fd);
+}
+
+const SCIPY_BASELINE = `
+import sys, time
+import pandas as pd
+from scipy import stats
+ref, cur = pd.read_csv(sys.argv[1]), pd.read_csv(sys.argv[2])
+arrays = [(ref[c].to_numpy(), cur[c].to_numpy()) for c in ref.columns]
+t = time.perf_counter()
+for a, b in arrays:
+    stats.ks_2samp(a, b)
+    stats.wasserstein_distance(a, b)
+print((time.perf_counter() - t) * 1000)
+`;
+
+export async function benchDrift(): Promise<Figure[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-drift-'));
+  try {
+    const ref = path.join(dir, 'reference.csv');
+    const cur = path.join(dir, 'current.csv');
+    writeCsv(ref, 1, 0);
+    writeCsv(cur, 2, 0.2);
+
+    const scipy = spawnSync('/usr/bin/python3', ['-c', SCIPY_BASELINE, ref, cur], { encoding: 'utf8' });
+    if (scipy.status !== 0) throw new Error(`scipy baseline failed: ${scipy.stderr}`);
+    const scipyMs = Number(scipy.stdout.trim());
+
+    // As a user runs it: the built CLI (its worker threads load the bundled worker, not tsx).
+    const build = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+    const t0 = performance.now();
+    const cli = spawnSync(process.execPath, ['dist/cli.js', 'drift', ref, cur, '--json', '--no-save'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const endToEnd = performance.now() - t0;
+    if (cli.status !== 0 || JSON.parse(cli.stdout).columns.length !== COLUMNS) throw new Error(`mlwb drift failed: ${cli.stderr}`);
+
+    const [a, b] = await Promise.all([readTable(ref), readTable(cur)]);
+    const t1 = performance.now();
+    for (let j = 0; j < COLUMNS; j++) {
+      const x = sortedCopy(a.columns[j].values as Float64Array);
+      const y = sortedCopy(b.columns[j].values as Float64Array);
+      ks2samp(x, y);
+      wasserstein(x, y);
+    }
+    const statsOnly = performance.now() - t1;
+
+    const threads = Math.min(4, os.availableParallelism());
+    return [
+      { name: `drift 1M×20 CSV end to end (read, type, test, charts; ${threads} threads)`, value: Math.round(endToEnd), unit: 'ms', baseline: { name: 'scipy ks_2samp + wasserstein_distance, parsing excluded', value: Math.round(scipyMs) }, target: '<= 5000' },
+      { name: 'drift 1M×20 KS + Wasserstein only (sort included, 1 thread)', value: Math.round(statsOnly), unit: 'ms', baseline: { name: 'scipy ks_2samp + wasserstein_distance', value: Math.round(scipyMs) } },
+    ];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

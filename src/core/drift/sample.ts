@@ -1,0 +1,88 @@
+// From a column as read to what the tests take: missing and infinite values dropped and counted,
+// numbers sorted, categories counted.
+import type { Column } from './read/table';
+import type { ColumnType, Sample } from './columnTests';
+import { sortedCopy } from './stats/sortDoubles';
+
+/** Numbers with more distinct values than this are not counted value by value. */
+export const MAX_COUNTED = 1000;
+
+export interface PreparedSide {
+  sample: Sample;
+  missing: number;
+}
+
+export function prepareNumbers(values: Float64Array): PreparedSide {
+  let kept = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) kept++;
+  let finite = values;
+  if (kept !== values.length) {
+    finite = new Float64Array(kept);
+    let k = 0;
+    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) finite[k++] = values[i];
+  }
+  const numbers = sortedCopy(finite);
+  let distinct = 0;
+  for (let i = 0; i < numbers.length; i++) if (i === 0 || numbers[i] !== numbers[i - 1]) distinct++;
+  let counts: Map<string, number> | undefined;
+  if (distinct <= MAX_COUNTED) {
+    counts = new Map();
+    for (let i = 0; i < numbers.length; i++) {
+      const key = String(numbers[i]);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return { sample: { numbers, counts, distinct, size: numbers.length }, missing: values.length - kept };
+}
+
+export function prepareStrings(values: ArrayLike<string | null>): PreparedSide {
+  const counts = new Map<string, number>();
+  let missing = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null) missing++;
+    else counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  return { sample: { counts, distinct: counts.size, size: values.length - missing }, missing };
+}
+
+export function prepare(column: Column, type: ColumnType): PreparedSide {
+  if (type === 'num' && column.kind === 'number') return prepareNumbers(column.values);
+  if (column.kind === 'number') return prepareStrings(Array.from(column.values, (v) => (Number.isFinite(v) ? String(v) : null)));
+  return prepareStrings(column.values);
+}
+
+/** Whether a string column reads as prose: on average more than three words, mostly distinct values. */
+function isProse(values: Array<string | null>): boolean {
+  let words = 0;
+  let present = 0;
+  const distinct = new Set<string>();
+  for (const s of values) {
+    if (s === null) continue;
+    present++;
+    distinct.add(s);
+    words += s.trim().split(/\s+/).length;
+  }
+  return present > 0 && words / present > 3 && distinct.size / present > 0.5;
+}
+
+/** num when both sides are numbers; text when the reference's strings (else the current's) read as prose; cat otherwise. */
+export function inferType(reference: Column, current: Column): ColumnType {
+  if (reference.kind === 'number' && current.kind === 'number') return 'num';
+  const strings = reference.kind === 'string' ? reference : current;
+  return isProse(strings.values as Array<string | null>) ? 'text' : 'cat';
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Every present value an ISO date or date-time: an order column, not a feature. */
+export function isDateColumn(column: Column): boolean {
+  if (column.kind !== 'string') return false;
+  let present = 0;
+  for (const v of column.values) {
+    if (v === null) continue;
+    if (!ISO_DATE.test(v)) return false;
+    present++;
+  }
+  return present > 0;
+}
