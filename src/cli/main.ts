@@ -1,6 +1,7 @@
 import * as readline from 'node:readline/promises';
 import { MlwbError } from '../core/errors';
 import type { CliContext, Command } from './context';
+import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { reproduceCommand } from './commands/reproduce';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   sync: syncCommand,
 };
 registerRunsSubcommand('reproduce', reproduceCommand);
+registerRunsSubcommand('compare', compareCommand);
 
 /** Splits off the options every command takes (`--store DIR`), wherever they stand before `--`. */
 function takeGlobalOptions(argv: string[], env: NodeJS.ProcessEnv): { args: string[]; storeDir?: string } {

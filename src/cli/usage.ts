@@ -9,6 +9,9 @@ Usage:
   mlwb runs show ID [--json]     one run in full (ID may be a unique prefix)
   mlwb runs diff ID1 ID2 [--json]
                                  params, final metrics, git and packages that differ
+  mlwb runs compare ID… [--json|--csv]
+                                 params (which differ) and metrics (last/min/max/best)
+                                 of any number of runs side by side
   mlwb runs rm ID… [--yes]       delete runs (asks first unless --yes)
   mlwb runs reproduce ID         re-run ID's code version and command, then compare
   mlwb export --format csv|json  all runs, one row/object each
