@@ -22,6 +22,7 @@ const targets = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
   // Webviews: one browser bundle (and its CSS) per view, loaded under a nonce CSP.
   { entryPoints: { 'webview/runDetails': 'webview/runDetails/main.ts' }, platform: 'browser', format: 'iife', external: [] },
+  { entryPoints: { 'webview/compare': 'webview/compare/main.ts' }, platform: 'browser', format: 'iife', external: [] },
   // The in-host test suite (mocha bundled in: the companion extension has no node_modules) and
   // its code-server companion; neither goes into the VSIX (.vscodeignore).
   // Mocha's parallel mode (unused here) resolves worker files by path: silence esbuild about them.

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelUpdate } from '../core/live/runsModel';
 import { registerCommands } from './commands';
+import { registerCompareCommands } from './compare/compareCommands';
+import { registerCompareSerializer } from './compare/compareSerializer';
 import type { FolderSession } from './folderSession';
 import { RunsTreeProvider } from './runsTree';
 import { Disposable } from './util/dispose';
@@ -15,14 +17,18 @@ export class Workbench extends Disposable {
   readonly view: vscode.TreeView<unknown>;
   private sessions = new Map<string, FolderSession>();
   private terminalTracker: import('./terminalTracker').TerminalTracker | undefined;
+  private readonly sessionsChanged = this._register(new vscode.EventEmitter<void>());
+  /** The folder sessions were reopened: views holding an old session must follow. */
+  readonly onDidChangeSessions = this.sessionsChanged.event;
   /** Resolves when every folder's store is open (and, when trusted, its endpoint is up). */
   ready: Promise<void> = Promise.resolve();
 
   constructor(readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
     super();
     this.tree = this._register(new RunsTreeProvider(() => this.keyMetricSetting()));
-    this.view = this._register(vscode.window.createTreeView('mlwb.runs', { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.view = this._register(vscode.window.createTreeView('mlwb.runs', { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: true }));
     for (const d of registerCommands(this)) this._register(d);
+    for (const d of [...registerCompareCommands(this), registerCompareSerializer(this)]) this._register(d);
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: starting the endpoint and terminal tracking');
@@ -46,6 +52,10 @@ export class Workbench extends Disposable {
       if (!rel.startsWith('..') && !path.isAbsolute(rel) && (!best || root.length > best.folder.uri.fsPath.length)) best = s;
     }
     return best ?? (this.sessions.size === 1 ? this.allSessions[0] : undefined);
+  }
+
+  sessionOf(folderUri: string): FolderSession | undefined {
+    return this.sessions.get(folderUri);
   }
 
   keyMetricSetting(): string | undefined {
@@ -82,6 +92,7 @@ export class Workbench extends Disposable {
     }
     this.tree.setSessions(this.allSessions);
     this.updateEmptyContext();
+    this.sessionsChanged.fire();
     if (trusted && !this.terminalTracker) {
       const { TerminalTracker } = await import('./terminalTracker');
       this.terminalTracker = this._register(new TerminalTracker(this.log, (cwd) => this.sessionFor(cwd)));

@@ -1,0 +1,205 @@
+// The one place that uses chart.js (and its zoom plugin): line charts of many series that may
+// have different x values, with hover showing every series at the cursor's x, drag-zoom along x,
+// log scale, and marks for values no axis can place (NaN, ±Infinity).
+import {
+  Chart, type ChartDataset, Interaction, type InteractionItem, type InteractionModeFunction, LinearScale, LineController, LineElement, LogarithmicScale,
+  type Plugin, PointElement, ScatterController, Tooltip,
+} from 'chart.js';
+import { getRelativePosition } from 'chart.js/helpers';
+import zoomPlugin from 'chartjs-plugin-zoom';
+
+export type NonFiniteKind = 'NaN' | 'Infinity' | '-Infinity';
+
+export interface LineSeries {
+  id: string;
+  label: string;
+  color: string;
+  dash: number[];
+  points: { x: number; y: number | null }[];
+  /** x of the points whose value is not finite, drawn as marks at the plot's edge. */
+  marks: { x: number; kind: NonFiniteKind }[];
+  hidden: boolean;
+}
+
+export interface LineChartOptions {
+  xTitle: string;
+  formatX: (x: number) => string;
+  formatY: (y: number) => string;
+  logY: boolean;
+  /** A drag-zoom ended on [lo, hi] of x. */
+  onZoom: (lo: number, hi: number) => void;
+}
+
+export interface ThemeColors {
+  foreground: string;
+  grid: string;
+  font: string;
+  selection: string;
+}
+
+/** The theme's colours, from the CSS variables VS Code gives every webview. */
+export function themeColors(): ThemeColors {
+  const css = getComputedStyle(document.body);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    foreground: v('--vscode-foreground', '#cccccc'),
+    grid: v('--vscode-editorWidget-border', v('--vscode-panel-border', 'rgba(128,128,128,0.35)')),
+    font: v('--vscode-font-family', 'sans-serif'),
+    selection: v('--vscode-editor-selectionBackground', 'rgba(38,79,120,0.4)'),
+  };
+}
+
+type MarkedDataset = ChartDataset<'line', { x: number; y: number | null }[]> & { mlwbMarks?: LineSeries['marks']; mlwbId?: string };
+
+declare module 'chart.js' {
+  interface InteractionModeMap {
+    /** The point of every visible series nearest to the cursor along x. */
+    eachNearestX: InteractionModeFunction;
+  }
+}
+
+Interaction.modes.eachNearestX = (chart, e) => {
+  const { x } = getRelativePosition(e, chart as never);
+  const items: InteractionItem[] = [];
+  chart.data.datasets.forEach((_d, datasetIndex) => {
+    const meta = chart.getDatasetMeta(datasetIndex);
+    if (!chart.isDatasetVisible(datasetIndex)) return;
+    let best = -1;
+    let bestDistance = Infinity;
+    meta.data.forEach((element, index) => {
+      const raw = (chart.data.datasets[datasetIndex].data as { y: number | null }[])[index];
+      if (raw?.y === null || raw?.y === undefined) return;
+      const d = Math.abs(element.x - x);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = index;
+      }
+    });
+    if (best >= 0) items.push({ element: meta.data[best], datasetIndex, index: best });
+  });
+  return items;
+};
+
+const nonFiniteMarks: Plugin<'line'> = {
+  id: 'mlwbNonFiniteMarks',
+  afterDatasetsDraw(chart) {
+    const { ctx, chartArea, scales } = chart;
+    ctx.save();
+    chart.data.datasets.forEach((dataset, i) => {
+      const marks = (dataset as MarkedDataset).mlwbMarks;
+      if (!marks?.length || !chart.isDatasetVisible(i)) return;
+      ctx.strokeStyle = ctx.fillStyle = String(dataset.borderColor);
+      for (const m of marks) {
+        const px = scales.x.getPixelForValue(m.x);
+        if (px < chartArea.left || px > chartArea.right) continue;
+        ctx.beginPath();
+        if (m.kind === 'Infinity') {
+          ctx.moveTo(px - 4, chartArea.top + 6);
+          ctx.lineTo(px + 4, chartArea.top + 6);
+          ctx.lineTo(px, chartArea.top);
+          ctx.fill();
+        } else if (m.kind === '-Infinity') {
+          ctx.moveTo(px - 4, chartArea.bottom - 6);
+          ctx.lineTo(px + 4, chartArea.bottom - 6);
+          ctx.lineTo(px, chartArea.bottom);
+          ctx.fill();
+        } else {
+          const y = chartArea.bottom - 4;
+          ctx.moveTo(px - 3, y - 3);
+          ctx.lineTo(px + 3, y + 3);
+          ctx.moveTo(px + 3, y - 3);
+          ctx.lineTo(px - 3, y + 3);
+          ctx.stroke();
+        }
+      }
+    });
+    ctx.restore();
+  },
+};
+
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin, nonFiniteMarks);
+
+/** A line chart of several series; the canvas's `data-series` attribute says what it draws (for tests and tools). */
+export class LineChart {
+  private readonly chart: Chart<'line', { x: number; y: number | null }[]>;
+
+  constructor(readonly canvas: HTMLCanvasElement, private options: LineChartOptions, theme: ThemeColors) {
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        animation: false,
+        parsing: false,
+        normalized: true,
+        maintainAspectRatio: false,
+        spanGaps: false,
+        interaction: { mode: 'eachNearestX', intersect: false },
+        elements: { point: { radius: 0, hoverRadius: 3 }, line: { borderWidth: 1.5, tension: 0 } },
+        scales: this.scales(theme),
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              title: (items) => (items.length ? options.formatX(items[0].parsed.x ?? 0) : ''),
+              label: (item) => `${item.dataset.label}: ${item.parsed.y === null ? '—' : options.formatY(item.parsed.y)}`,
+            },
+          },
+          zoom: {
+            zoom: {
+              drag: { enabled: true, backgroundColor: theme.selection },
+              mode: 'x',
+              onZoomComplete: ({ chart }) => this.options.onZoom(chart.scales.x.min, chart.scales.x.max),
+            },
+          },
+        },
+      },
+    });
+  }
+
+  setSeries(series: LineSeries[]): void {
+    this.chart.data.datasets = series.map((s): MarkedDataset => ({
+      label: s.label,
+      data: s.points,
+      borderColor: s.color,
+      backgroundColor: s.color,
+      borderDash: s.dash,
+      hidden: s.hidden,
+      mlwbMarks: s.marks,
+      mlwbId: s.id,
+    }));
+    this.chart.update('none');
+    this.canvas.dataset.series = JSON.stringify(series.map((s) => ({ id: s.id, label: s.label, points: s.points.length, hidden: s.hidden })));
+  }
+
+  setOptions(options: Partial<LineChartOptions>, theme: ThemeColors): void {
+    this.options = { ...this.options, ...options };
+    this.chart.options.scales = this.scales(theme);
+    this.chart.update('none');
+  }
+
+  get isZoomed(): boolean {
+    return this.chart.isZoomedOrPanned();
+  }
+
+  resetZoom(): void {
+    this.chart.resetZoom('none');
+  }
+
+  toPng(): string {
+    return this.chart.toBase64Image('image/png');
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+
+  private scales(theme: ThemeColors) {
+    const axis = { grid: { color: theme.grid }, ticks: { color: theme.foreground, font: { family: theme.font } } };
+    return {
+      x: { type: 'linear' as const, ...axis, title: { display: true, text: this.options.xTitle, color: theme.foreground },
+        ticks: { ...axis.ticks, maxTicksLimit: 8, callback: (v: number | string) => this.options.formatX(Number(v)) } },
+      y: { type: this.options.logY ? ('logarithmic' as const) : ('linear' as const), ...axis,
+        ticks: { ...axis.ticks, callback: (v: number | string) => this.options.formatY(Number(v)) } },
+    };
+  }
+}
