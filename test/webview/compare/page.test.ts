@@ -57,8 +57,8 @@ describe('compare webview', () => {
   const { store, ids } = seedStore();
   const feed = new SeriesFeed(store.metrics, 'step', 400);
 
-  const posted = () => page.evaluate(() => (window as unknown as { posted: WebviewToHost[] }).posted);
-  const send = (msg: HostToWebview) => page.evaluate((m) => window.postMessage(m, '*'), msg);
+  const posted = () => page.evaluate(() => (globalThis as unknown as { posted: WebviewToHost[] }).posted);
+  const send = (msg: HostToWebview) => page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, to: string): void }).postMessage(m, '*'), msg);
   const chartSeries = (key: string) => page.locator(`canvas[data-key="${key}"]`).getAttribute('data-series')
     .then((s) => JSON.parse(s ?? '[]') as { id: string; label: string; points: number; hidden: boolean }[]);
 
@@ -121,7 +121,7 @@ describe('compare webview', () => {
     assert.deepEqual(differing.sort(), ['lr', 'only0', 'only1', 'only2']);
     assert.equal(await page.locator('table.params tr[data-key="epochs"]').count(), 1);
     await page.locator('[data-control="only-differences"]').click();
-    await page.waitForFunction(() => !document.querySelector('table.params tr[data-key="epochs"]'));
+    await page.waitForFunction(`!document.querySelector('table.params tr[data-key="epochs"]')`);
     assert.equal(await page.locator('table.params tbody tr').count(), 4);
   });
 
@@ -132,7 +132,7 @@ describe('compare webview', () => {
     const loss = t.metrics.find((m) => m.key === 'loss')!;
     const bestIndex = await page.locator('table.metrics tr[data-key="loss"] td').evaluateAll((tds) => tds.findIndex((td) => td.classList.contains('best')));
     assert.equal(Math.floor(bestIndex / 4), loss.bestRun, 'the star sits in the best run\'s column');
-    const order = () => page.locator('table.metrics tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.key));
+    const order = () => page.locator('table.metrics tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')));
     assert.deepEqual(await order(), ['acc', 'loss']);
     await page.locator('table.metrics th.sortable', { hasText: /^metric/ }).click();
     assert.deepEqual(await order(), ['loss', 'acc'], 'by name, descending');
@@ -155,7 +155,7 @@ describe('compare webview', () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
-    await page.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.some((m) => m.type === 'zoom'));
+    await page.waitForFunction(`window.posted.some((m) => m.type === 'zoom')`);
     const zoom = (await posted()).find((m) => m.type === 'zoom') as Extract<WebviewToHost, { type: 'zoom' }>;
     assert.equal(zoom.key, 'loss');
     assert.ok(zoom.lo < zoom.hi && zoom.lo > 0 && zoom.hi < 3003, `${zoom.lo}..${zoom.hi}`);
