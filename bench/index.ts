@@ -2,6 +2,7 @@
 // in the same run. Each group runs in a process of its own, so no figure pays for the garbage
 // another group left behind (the store group allocates a million points before it ends).
 import { spawnSync } from 'node:child_process';
+import { benchCompare } from './compare';
 import { benchEndpoint } from './endpoint';
 import { type Figure, meetsTarget } from './figures';
 import { benchPythonClient } from './pythonClient';
@@ -11,6 +12,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   store: benchStore,
   endpoint: benchEndpoint,
   python: benchPythonClient,
+  compare: benchCompare,
 };
 const GROUP_ENV = 'MLWB_BENCH_GROUP';
 

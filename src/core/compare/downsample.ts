@@ -44,21 +44,29 @@ function m4(series: XY, maxPoints: number, range?: { lo: number; hi: number }): 
   if (!(maxPoints >= MIN_DISPLAY_POINTS)) throw new RangeError(`maxPoints must be at least ${MIN_DISPLAY_POINTS}, got ${maxPoints}`);
   const { x, y } = series;
   const n = x.length;
-  let lo = range?.lo ?? Infinity;
-  let hi = range?.hi ?? -Infinity;
-  if (!range) {
-    for (let i = 0; i < n; i++) {
-      if (x[i] < lo) lo = x[i];
-      if (x[i] > hi) hi = x[i];
-    }
-  }
+  // One pass for the extent (when not given), the count in range and whether any value is not
+  // finite (v − v is NaN exactly for NaN and ±Infinity).
+  let lo = Infinity;
+  let hi = -Infinity;
   let inRange = 0;
   let hasNonFinite = false;
-  for (let i = 0; i < n; i++) {
-    if (x[i] >= lo && x[i] <= hi) {
-      inRange++;
-      if (!Number.isFinite(y[i])) hasNonFinite = true;
+  if (range) {
+    ({ lo, hi } = range);
+    for (let i = 0; i < n; i++) {
+      const xi = x[i];
+      if (xi >= lo && xi <= hi) {
+        inRange++;
+        if (y[i] - y[i] !== 0) hasNonFinite = true;
+      }
     }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const xi = x[i];
+      if (xi < lo) lo = xi;
+      if (xi > hi) hi = xi;
+      if (y[i] - y[i] !== 0) hasNonFinite = true;
+    }
+    inRange = n;
   }
   if (inRange <= maxPoints) {
     const all = new Uint32Array(inRange);
@@ -94,17 +102,23 @@ function m4(series: XY, maxPoints: number, range?: { lo: number; hi: number }): 
     }
   }
 
-  const keep = new Uint8Array(n);
+  // At most seven candidates per bucket; sorted, they are the kept points in logged order.
+  const candidates = new Uint32Array(buckets * WITH_NON_FINITE_PER_BUCKET);
+  let c = 0;
   for (let b = 0; b < buckets; b++) {
     if (first[b] < 0) continue;
-    keep[first[b]] = 1;
-    keep[last[b]] = 1;
-    for (const at of [minAt[b], maxAt[b], nanAt[b], posInfAt[b], negInfAt[b]]) if (at >= 0) keep[at] = 1;
+    candidates[c++] = first[b];
+    candidates[c++] = last[b];
+    if (minAt[b] >= 0) candidates[c++] = minAt[b];
+    if (maxAt[b] >= 0) candidates[c++] = maxAt[b];
+    if (nanAt[b] >= 0) candidates[c++] = nanAt[b];
+    if (posInfAt[b] >= 0) candidates[c++] = posInfAt[b];
+    if (negInfAt[b] >= 0) candidates[c++] = negInfAt[b];
   }
+  const sorted = candidates.subarray(0, c).sort();
   let count = 0;
-  for (let i = 0; i < n; i++) count += keep[i];
-  const out = new Uint32Array(count);
-  for (let i = 0, k = 0; i < n; i++) if (keep[i]) out[k++] = i;
+  for (let k = 0; k < c; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[count++] = sorted[k];
+  const out = sorted.slice(0, count);
   return { indices: out, total: inRange };
 }
 
