@@ -9,6 +9,7 @@ import { LineChart, type LineSeries, themeColors } from '../shared/charts';
 import { button, checkbox, el } from '../shared/elements';
 import { RunPalette } from './palette';
 import type { CompareRestoreState, CompareSnapshot, HostToWebview, RunSeries, WebviewToHost, XAxisMode } from './protocol';
+import { Relations } from './relations';
 import { appendSeries, formatNumber, smooth, toChartSeries, X_TITLES, xFormatter } from './series';
 import { type MetricSort, metricsTable, paramsTable, type TableView } from './tables';
 
@@ -45,6 +46,7 @@ const parts = {
   metrics: el('section'),
   charts: el('div', undefined, 'charts'),
 };
+const relations = new Relations();
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => receive(event.data));
 vscode.postMessage({ type: 'ready' });
@@ -82,7 +84,7 @@ function applySnapshot(s: CompareSnapshot): void {
   for (const rs of s.series) seriesOf(rs.key).set(rs.runId, rs.series);
   saveState();
   if (!app.contains(parts.header)) {
-    app.replaceChildren(parts.header, parts.controls, parts.params, parts.metrics, parts.charts);
+    app.replaceChildren(parts.header, parts.controls, parts.params, parts.metrics, parts.charts, relations.element);
     app.removeAttribute('aria-busy');
   }
   renderHeader();
@@ -219,6 +221,7 @@ function renderTables(): void {
   parts.params.replaceChildren(paramsHead, paramsTable(t, view));
   parts.metrics.dataset.section = 'metrics';
   parts.metrics.replaceChildren(el('h2', 'Metrics'), metricsTable(t, view));
+  relations.update(t, { styleOf: view.styleOf, hidden: view.hidden, savePng: (key, dataUrl) => vscode.postMessage({ type: 'savePng', key, dataUrl }) });
 }
 
 /** One card per metric key of any compared run, in the metrics table's order. */
@@ -239,7 +242,7 @@ function syncChartCards(): void {
       button('Reset zoom', () => resetZoom(key)),
       button('PNG', () => vscode.postMessage({ type: 'savePng', key, dataUrl: charts.get(key)!.toPng() })));
     const box = el('div', undefined, 'chart-box');
-    const canvas = el('canvas');
+    const canvas = el('canvas', undefined, 'metric-chart');
     canvas.dataset.key = key;
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', `${key} of every compared run`);
@@ -286,4 +289,5 @@ function drawChart(key: string): void {
 // Theme switches (light, dark, high contrast) change the body's class: recolour the axes.
 new MutationObserver(() => {
   for (const chart of charts.values()) chart.setOptions({}, themeColors());
+  if (snapshot) renderTables();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });

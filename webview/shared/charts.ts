@@ -203,3 +203,76 @@ export class LineChart {
     };
   }
 }
+
+export interface PointSeries {
+  id: string;
+  label: string;
+  color: string;
+  points: { x: number; y: number }[];
+  hidden: boolean;
+}
+
+/**
+ * Points per series with their own axes: a scatter (x: a parameter, y: a metric), or parallel
+ * coordinates (x: the axis index, y: the value scaled to [0, 1], lines joining a run's points).
+ * `describe` gives the hover text of a point.
+ */
+export class PointChart {
+  private readonly chart: Chart<'scatter', { x: number; y: number }[]>;
+
+  constructor(readonly canvas: HTMLCanvasElement, theme: ThemeColors, private readonly mode: 'scatter' | 'parallel',
+    private describe: (series: PointSeries, index: number) => string) {
+    this.chart = new Chart(canvas, {
+      type: 'scatter',
+      data: { datasets: [] },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        interaction: { mode: 'nearest', intersect: mode === 'scatter' },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: (item) => this.describe(this.series[item.datasetIndex], item.dataIndex) } },
+        },
+        scales: {},
+      },
+    });
+    this.setTheme(theme, { x: '', y: '' });
+  }
+
+  private series: PointSeries[] = [];
+
+  setSeries(series: PointSeries[], titles: { x: string; y: string }, theme: ThemeColors, xLabels?: string[]): void {
+    this.series = series;
+    this.chart.data.datasets = series.map((s) => ({
+      label: s.label,
+      data: s.points,
+      borderColor: s.color,
+      backgroundColor: s.color,
+      hidden: s.hidden,
+      showLine: this.mode === 'parallel',
+      pointRadius: this.mode === 'scatter' ? 4 : 2,
+      borderWidth: 1.5,
+    }));
+    this.setTheme(theme, titles, xLabels);
+    this.chart.update('none');
+    this.canvas.dataset.series = JSON.stringify(series.map((s) => ({ id: s.id, label: s.label, points: s.points.length, hidden: s.hidden })));
+  }
+
+  toPng(): string {
+    return this.chart.toBase64Image('image/png');
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+
+  private setTheme(theme: ThemeColors, titles: { x: string; y: string }, xLabels?: string[]): void {
+    const axis = { grid: { color: theme.grid }, ticks: { color: theme.foreground, font: { family: theme.font } } };
+    const title = (text: string) => ({ display: text !== '', text, color: theme.foreground });
+    this.chart.options.scales = {
+      x: { type: 'linear', ...axis, title: title(titles.x),
+        ...(xLabels ? { min: 0, max: xLabels.length - 1, ticks: { ...axis.ticks, stepSize: 1, autoSkip: false, callback: (v: number | string) => xLabels[Number(v)] ?? '' } } : {}) },
+      y: { type: 'linear', ...axis, title: title(titles.y), ...(this.mode === 'parallel' ? { min: 0, max: 1, ticks: { display: false } } : {}) },
+    };
+  }
+}

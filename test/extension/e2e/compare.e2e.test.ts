@@ -65,7 +65,7 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
       await finished.nth(1).click({ button: 'right' });
       await page.getByRole('menuitem', { name: 'Compare Runs' }).click();
       frame = await h.findFrame('canvas[data-key="val_accuracy"]', 30_000);
-      const keys = await frame.locator('canvas').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-key')));
+      const keys = await frame.locator('canvas.metric-chart').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-key')));
       assert.deepEqual(keys, KEYS);
       for (const key of KEYS) {
         const series = await waitFor(`${key} drawn`, () => chartSeries(frame, key), (s) => s.length === 2 && s.every((d) => d.points === 12));

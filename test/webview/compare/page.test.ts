@@ -95,7 +95,8 @@ describe('compare webview', () => {
     assert.deepEqual(await posted(), [{ type: 'ready' }]);
     await send({ type: 'snapshot', snapshot: snapshotOf(store, ids, feed) });
     await page.locator('canvas[data-key="loss"]').waitFor();
-    assert.deepEqual(await page.locator('canvas').evaluateAll((cs) => cs.map((c) => c.dataset.key)), ['acc', 'loss']);
+    assert.deepEqual(await page.locator('canvas.metric-chart').evaluateAll((cs) => cs.map((c) => c.dataset.key)), ['acc', 'loss'], 'a chart per metric key');
+    assert.deepEqual(await page.locator('[data-section="relations"] canvas').evaluateAll((cs) => cs.map((c) => c.dataset.key)), ['scatter', 'parallel']);
     for (const key of ['acc', 'loss']) {
       const series = await chartSeries(key);
       assert.deepEqual(series.map((s) => s.id), ids, `${key}: one dataset per run, in order`);
@@ -136,6 +137,16 @@ describe('compare webview', () => {
     assert.deepEqual(await order(), ['acc', 'loss']);
     await page.locator('table.metrics th.sortable', { hasText: /^metric/ }).click();
     assert.deepEqual(await order(), ['loss', 'acc'], 'by name, descending');
+  });
+
+  it('plots a metric against a parameter, and parallel coordinates over the parameters that differ', async () => {
+    const scatter = await chartSeries('scatter');
+    assert.deepEqual(scatter.map((s) => s.id), ids, 'one dataset per run, in the run colours');
+    assert.deepEqual(scatter.map((s) => s.points), [1, 0, 1], 'acc: the run without it has no point');
+    await page.selectOption('select[data-control="metric"]', 'loss');
+    assert.deepEqual((await chartSeries('scatter')).map((s) => s.points), [1, 1, 1]);
+    // Axes: lr, only0, only1, only2 (each run has one of those), loss.
+    assert.deepEqual((await chartSeries('parallel')).map((s) => s.points), [3, 3, 3]);
   });
 
   it('appends live points pushed by the host, and hides a run from every chart via the legend', async () => {
