@@ -26,8 +26,8 @@ export interface LineChartOptions {
   formatX: (x: number) => string;
   formatY: (y: number) => string;
   logY: boolean;
-  /** A drag-zoom ended on [lo, hi] of x. */
-  onZoom: (lo: number, hi: number) => void;
+  /** A drag-zoom ended on [lo, hi] of x; without it the chart does not zoom. */
+  onZoom?: (lo: number, hi: number) => void;
 }
 
 export interface ThemeColors {
@@ -146,9 +146,9 @@ export class LineChart {
           },
           zoom: {
             zoom: {
-              drag: { enabled: true, backgroundColor: theme.selection },
+              drag: { enabled: options.onZoom !== undefined, backgroundColor: theme.selection },
               mode: 'x',
-              onZoomComplete: ({ chart }) => this.options.onZoom(chart.scales.x.min, chart.scales.x.max),
+              onZoomComplete: ({ chart }) => this.options.onZoom?.(chart.scales.x.min, chart.scales.x.max),
             },
           },
         },
