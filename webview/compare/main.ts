@@ -4,6 +4,7 @@
 import './style.css';
 import { tablesToCsv } from '../../src/core/compare/compareTables';
 import type { WireSeries } from '../../src/core/compare/displaySeries';
+import type { Band, RunGroup } from '../../src/core/compare/groups';
 import type { SeriesUpdate } from '../../src/core/compare/seriesFeed';
 import { LineChart, type LineSeries, themeColors } from '../shared/charts';
 import { button, checkbox, el } from '../shared/elements';
@@ -19,6 +20,8 @@ interface UiState {
   logY: boolean;
   hidden: string[];
   sort: MetricSort;
+  /** A parameter or tag the runs are grouped by; null: every run on its own. */
+  groupBy: string | null;
 }
 interface SavedState {
   restore?: CompareRestoreState;
@@ -29,7 +32,10 @@ declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 
-const ui: UiState = { onlyDifferences: false, smoothing: 0, logY: false, hidden: [], sort: { run: null, stat: 'best', descending: false }, ...vscode.getState()?.ui };
+const ui: UiState = { onlyDifferences: false, smoothing: 0, logY: false, hidden: [], sort: { run: null, stat: 'best', descending: false }, groupBy: null,
+  ...vscode.getState()?.ui };
+/** The host's answer to the grouping asked for. */
+let grouping: { by: string; groups: RunGroup[]; bands: Map<string, Map<string, Band>> } | undefined;
 let snapshot: CompareSnapshot | undefined;
 /** key → run → the whole series as last sent (downsampled). */
 const overview = new Map<string, Map<string, WireSeries>>();
@@ -73,6 +79,19 @@ function receive(msg: HostToWebview): void {
       drawChart(msg.key);
       break;
     }
+    case 'groups': {
+      if (msg.by === null || msg.by !== ui.groupBy) grouping = undefined;
+      else {
+        const bands = new Map<string, Map<string, Band>>();
+        for (const b of msg.bands) {
+          if (!bands.has(b.key)) bands.set(b.key, new Map());
+          bands.get(b.key)!.set(b.group, b.band);
+        }
+        grouping = { by: msg.by, groups: msg.groups, bands };
+      }
+      for (const key of charts.keys()) drawChart(key);
+      break;
+    }
   }
 }
 
@@ -94,6 +113,8 @@ function applySnapshot(s: CompareSnapshot): void {
   charts.clear();
   parts.charts.replaceChildren();
   syncChartCards();
+  // A new host (after a reload) starts ungrouped: ask again for what the page shows.
+  if (ui.groupBy !== null && grouping?.by !== ui.groupBy) vscode.postMessage({ type: 'groupBy', by: ui.groupBy });
 }
 
 function applyUpdates(updates: SeriesUpdate[]): void {
@@ -202,8 +223,33 @@ function renderControls(): void {
       saveState();
       for (const chart of charts.values()) chart.setOptions({ logY: on }, themeColors());
     }),
+    groupSelect(),
     button('Export tables (CSV)', () => vscode.postMessage({ type: 'saveCsv', csv: tablesToCsv(snapshot!.tables) })),
   );
+}
+
+function groupSelect(): HTMLElement {
+  const select = el('select');
+  select.setAttribute('aria-label', 'group runs by');
+  select.dataset.control = 'group-by';
+  const keys = snapshot!.groupKeys;
+  for (const key of ['', ...keys]) {
+    const option = el('option', key === '' ? '(none)' : key);
+    option.value = key;
+    option.selected = key === (ui.groupBy ?? '');
+    select.append(option);
+  }
+  select.addEventListener('change', () => {
+    ui.groupBy = select.value === '' ? null : select.value;
+    grouping = undefined;
+    saveState();
+    vscode.postMessage({ type: 'groupBy', by: ui.groupBy });
+    for (const key of charts.keys()) drawChart(key);
+  });
+  const label = el('label', 'group by');
+  label.title = 'Each group drawn as the mean of its runs with a min–max band';
+  label.append(' ', select);
+  return label;
 }
 
 function renderTables(): void {
@@ -276,6 +322,10 @@ function resetZoom(key: string): void {
 function drawChart(key: string): void {
   const chart = charts.get(key);
   if (!chart || !snapshot) return;
+  if (grouping) {
+    chart.setSeries(groupSeries(key, grouping));
+    return;
+  }
   const source = zooms.get(key)?.series ?? overview.get(key) ?? new Map<string, WireSeries>();
   const series: LineSeries[] = snapshot.tables.runs.map((run) => {
     const wire = source.get(run.id);
@@ -284,6 +334,17 @@ function drawChart(key: string): void {
     return { id: run.id, label: run.name, color: style.color, dash: style.dash, points: smooth(drawn.points, ui.smoothing), marks: drawn.marks, hidden: ui.hidden.includes(run.id) };
   });
   chart.setSeries(series);
+}
+
+function groupSeries(key: string, g: NonNullable<typeof grouping>): LineSeries[] {
+  return g.groups.flatMap((group) => {
+    const band = g.bands.get(key)?.get(group.label);
+    if (!band) return [];
+    const style = palette.styleOf(`group:${group.label}`);
+    const at = (ys: number[]) => band.x.map((x, i) => ({ x, y: ys[i] }));
+    return [{ id: `group:${group.label}`, label: `${g.by} = ${group.label} (${group.runIds.length} runs)`, color: style.color, dash: style.dash,
+      points: smooth(at(band.mean), ui.smoothing), marks: [], hidden: false, band: { lower: at(band.min), upper: at(band.max) } }];
+  });
 }
 
 // Theme switches (light, dark, high contrast) change the body's class: recolour the axes.

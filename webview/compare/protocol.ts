@@ -4,6 +4,7 @@
 // tables as `tables`, all pushed by the host when the store changes — the webview never polls.
 import type { CompareTables } from '../../src/core/compare/compareTables';
 import type { WireSeries } from '../../src/core/compare/displaySeries';
+import type { Band, RunGroup } from '../../src/core/compare/groups';
 import type { SeriesUpdate } from '../../src/core/compare/seriesFeed';
 
 /** x of the charts: the step, seconds since the run started, or the wall clock. */
@@ -21,6 +22,8 @@ export interface CompareSnapshot {
   starts: Record<string, number>;
   xAxis: XAxisMode;
   series: RunSeries[];
+  /** Parameters and tags the runs can be grouped by. */
+  groupKeys: string[];
   /** What the webview keeps with setState, so a reloaded window can reopen the same comparison. */
   restore: CompareRestoreState;
 }
@@ -35,11 +38,14 @@ export type HostToWebview =
   | { type: 'series'; updates: SeriesUpdate[] }
   | { type: 'tables'; tables: CompareTables; starts: Record<string, number> }
   /** The answer to `zoom`: the range at full fidelity (up to the chart's budget) for every run. */
-  | { type: 'zoomed'; requestId: number; key: string; series: RunSeries[] };
+  | { type: 'zoomed'; requestId: number; key: string; series: RunSeries[] }
+  /** The runs grouped by a parameter or tag, each metric of each group as mean and min–max band (x as the chart draws it); by null: ungrouped. */
+  | { type: 'groups'; by: string | null; groups: RunGroup[]; bands: { key: string; group: string; band: Band }[] };
 
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'xAxis'; xAxis: XAxisMode }
+  | { type: 'groupBy'; by: string | null }
   /** x-range in the chart's own coordinates (relative: seconds since each run's start). */
   | { type: 'zoom'; requestId: number; key: string; xAxis: XAxisMode; lo: number; hi: number }
   | { type: 'saveCsv'; csv: string }

@@ -2,7 +2,7 @@
 // have different x values, with hover showing every series at the cursor's x, drag-zoom along x,
 // log scale, and marks for values no axis can place (NaN, ±Infinity).
 import {
-  Chart, type ChartDataset, Interaction, type InteractionItem, type InteractionModeFunction, LinearScale, LineController, LineElement, LogarithmicScale,
+  Chart, type ChartDataset, Filler, Interaction, type InteractionItem, type InteractionModeFunction, LinearScale, LineController, LineElement, LogarithmicScale,
   type Plugin, PointElement, ScatterController, Tooltip,
 } from 'chart.js';
 import { getRelativePosition } from 'chart.js/helpers';
@@ -19,6 +19,8 @@ export interface LineSeries {
   /** x of the points whose value is not finite, drawn as marks at the plot's edge. */
   marks: { x: number; kind: NonFiniteKind }[];
   hidden: boolean;
+  /** A shaded range around the line (a group's min–max), drawn under it. */
+  band?: { lower: { x: number; y: number }[]; upper: { x: number; y: number }[] };
 }
 
 export interface LineChartOptions {
@@ -117,7 +119,7 @@ const nonFiniteMarks: Plugin<'line'> = {
   },
 };
 
-Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin, nonFiniteMarks);
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Filler, zoomPlugin, nonFiniteMarks);
 
 /** A line chart of several series; the canvas's `data-series` attribute says what it draws (for tests and tools). */
 export class LineChart {
@@ -157,16 +159,26 @@ export class LineChart {
   }
 
   setSeries(series: LineSeries[]): void {
-    this.chart.data.datasets = series.map((s): MarkedDataset => ({
-      label: s.label,
-      data: s.points,
-      borderColor: s.color,
-      backgroundColor: s.color,
-      borderDash: s.dash,
-      hidden: s.hidden,
-      mlwbMarks: s.marks,
-      mlwbId: s.id,
-    }));
+    this.chart.data.datasets = series.flatMap((s): MarkedDataset[] => {
+      const line: MarkedDataset = {
+        label: s.label,
+        data: s.points,
+        borderColor: s.color,
+        backgroundColor: s.color,
+        borderDash: s.dash,
+        hidden: s.hidden,
+        mlwbMarks: s.marks,
+        mlwbId: s.id,
+      };
+      if (!s.band) return [line];
+      // Lower edge, then the upper edge filled down to it ('-1': the dataset before), then the line.
+      const edge = { borderWidth: 0, pointRadius: 0, hidden: s.hidden, borderColor: s.color };
+      return [
+        { ...edge, label: `${s.label} min`, data: s.band.lower, fill: false },
+        { ...edge, label: `${s.label} max`, data: s.band.upper, fill: '-1', backgroundColor: `${s.color}33` },
+        line,
+      ];
+    });
     this.chart.update('none');
     this.canvas.dataset.series = JSON.stringify(series.map((s) => ({ id: s.id, label: s.label, points: s.points.length, hidden: s.hidden })));
   }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { CompareSnapshot, HostToWebview, RunSeries, WebviewToHost, XAxisMode } from '../../../webview/compare/protocol';
 import { compareTables } from '../../core/compare/compareTables';
+import { groupBand, groupKeys, groupRuns } from '../../core/compare/groups';
 import { SeriesFeed, type SeriesUpdate } from '../../core/compare/seriesFeed';
 import type { StoreChange } from '../../core/live/storeChanges';
 import type { RunRecord } from '../../core/store/types';
@@ -24,6 +25,8 @@ export interface SessionSource {
 const MAX_POINTS = 2000;
 /** Live points arrive in bursts: one message per run burst at most this often. */
 const FLUSH_MS = 100;
+/** Buckets of a group's band: its mean line and min–max area. */
+const BAND_BUCKETS = 250;
 
 export class ComparePanel extends Disposable {
   private static readonly open = new Set<ComparePanel>();
@@ -31,6 +34,7 @@ export class ComparePanel extends Disposable {
   private static lastActive: ComparePanel | undefined;
   private ready = false;
   private xAxis: XAxisMode = 'step';
+  private groupBy: string | null = null;
   private feed: SeriesFeed;
   private readonly pending = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -133,6 +137,10 @@ export class ComparePanel extends Disposable {
         this.xAxis = msg.xAxis;
         this.sendSnapshot();
         break;
+      case 'groupBy':
+        this.groupBy = msg.by;
+        this.sendGroups();
+        break;
       case 'zoom':
         this.post({ type: 'zoomed', requestId: msg.requestId, key: msg.key, series: this.zoomed(msg.key, msg.xAxis, msg.lo, msg.hi) });
         break;
@@ -180,9 +188,30 @@ export class ComparePanel extends Disposable {
       starts: starts(runs),
       xAxis: this.xAxis,
       series,
+      groupKeys: groupKeys(runs),
       restore: { folder: this.session.folder.uri.toString(), runIds: [...this.runIds] },
     };
     this.post({ type: 'snapshot', snapshot });
+    if (this.groupBy !== null) this.sendGroups();
+  }
+
+  private sendGroups(): void {
+    if (!this.ready || this.isDisposed) return;
+    if (this.groupBy === null) {
+      this.post({ type: 'groups', by: null, groups: [], bands: [] });
+      return;
+    }
+    const runs = this.records();
+    const starts = new Map(runs.map((r) => [r.id, Date.parse(r.startTime)]));
+    const groups = groupRuns(runs, this.groupBy);
+    const axis = this.xAxis === 'step' ? 'step' : 'time';
+    const shift = (id: string) => (this.xAxis === 'relative' ? { offset: starts.get(id) ?? 0, scale: 1000 } : { offset: 0, scale: 1 });
+    const keys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))];
+    const bands = groups.flatMap((g) => keys.flatMap((key) => {
+      const band = groupBand(this.session.store.metrics, g.runIds, key, axis, BAND_BUCKETS, shift);
+      return band ? [{ key, group: g.label, band }] : [];
+    }));
+    this.post({ type: 'groups', by: this.groupBy, groups, bands });
   }
 
   private onStoreChange(change: StoreChange): void {
@@ -221,6 +250,7 @@ export class ComparePanel extends Disposable {
     if (updates.length) this.post({ type: 'series', updates });
     const runs = this.records();
     this.post({ type: 'tables', tables: compareTables(runs), starts: starts(runs) });
+    if (this.groupBy !== null) this.sendGroups();
   }
 
   private updateTitle(): void {

@@ -10,6 +10,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import type * as vscode from 'vscode';
 import type { CompareSnapshot, HostToWebview, RunSeries, WebviewToHost } from '../../../webview/compare/protocol';
 import { compareTables } from '../../../src/core/compare/compareTables';
+import { groupBand, groupKeys, groupRuns } from '../../../src/core/compare/groups';
 import { SeriesFeed } from '../../../src/core/compare/seriesFeed';
 import { Store } from '../../../src/core/store/store';
 import { webviewHtml } from '../../../src/extension/runDetails/html';
@@ -47,7 +48,7 @@ function snapshotOf(store: Store, ids: string[], feed: SeriesFeed): CompareSnaps
   const runs = ids.map((id) => store.getRun(id)!);
   const series: RunSeries[] = runs.flatMap((run) => Object.keys(run.metrics).map((key) => ({ runId: run.id, key, series: feed.full(run.id, key)! })));
   return { tables: compareTables(runs), starts: Object.fromEntries(runs.map((r) => [r.id, Date.parse(r.startTime)])), xAxis: 'step', series,
-    restore: { folder: 'file:///w', runIds: ids } };
+    groupKeys: groupKeys(runs), restore: { folder: 'file:///w', runIds: ids } };
 }
 
 describe('compare webview', () => {
@@ -147,6 +148,19 @@ describe('compare webview', () => {
     assert.deepEqual((await chartSeries('scatter')).map((s) => s.points), [1, 1, 1]);
     // Axes: lr, only0, only1, only2 (each run has one of those), loss.
     assert.deepEqual((await chartSeries('parallel')).map((s) => s.points), [3, 3, 3]);
+  });
+
+  it('groups runs by a parameter: a mean line with a min–max band per group, asked of the host', async () => {
+    await page.selectOption('select[data-control="group-by"]', 'epochs');
+    await page.waitForFunction(`window.posted.some((m) => m.type === 'groupBy' && m.by === 'epochs')`);
+    const runs = ids.map((id) => store.getRun(id)!);
+    const groups = groupRuns(runs, 'epochs');
+    const bands = ['acc', 'loss'].flatMap((key) => groups.map((g) => ({ key, group: g.label, band: groupBand(store.metrics, g.runIds, key, 'step', 100)! })));
+    await send({ type: 'groups', by: 'epochs', groups, bands });
+    const loss = await chartSeries('loss');
+    assert.deepEqual(loss.map((s) => [s.id, s.label, s.points]), [['group:20', 'epochs = 20 (3 runs)', bands[1].band.x.length]]);
+    await page.selectOption('select[data-control="group-by"]', '');
+    assert.deepEqual((await chartSeries('loss')).map((s) => s.id), ids, 'ungrouped again: a dataset per run');
   });
 
   it('appends live points pushed by the host, and hides a run from every chart via the legend', async () => {
