@@ -15,7 +15,11 @@ export interface DisplayRequest {
 
 /** One run's series of one key for display; undefined when the run has no such key. */
 export function displaySeries(metrics: MetricStore, runId: string, key: string, req: DisplayRequest): Downsampled | undefined {
-  const series = req.range ? metrics.readRange(runId, key, req.axis, req.range.lo, req.range.hi)?.series : metrics.read(runId, key);
+  if (!req.range) {
+    const whole = metrics.readXY(runId, key, req.axis);
+    return whole && downsampleM4(whole, req.maxPoints);
+  }
+  const series = metrics.readRange(runId, key, req.axis, req.range.lo, req.range.hi)?.series;
   if (!series) return undefined;
   return downsampleM4({ x: req.axis === 'step' ? series.steps : series.timestamps, y: series.values }, req.maxPoints, req.range);
 }

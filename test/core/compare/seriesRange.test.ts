@@ -66,6 +66,15 @@ describe('metric range queries', () => {
     assert.deepEqual([...got.series.values], steps.flatMap((s, i) => (s >= 100 && s <= 120 ? [i] : [])));
   });
 
+  it('read a whole series as x and values, bit for bit', () => {
+    for (const axis of ['step', 'time'] as const) {
+      const xy = store.metrics.readXY(id, 'loss', axis)!;
+      assert.deepEqual([...xy.x], [...(axis === 'step' ? full.steps : full.timestamps)]);
+      assert.deepEqual([...xy.y].map(String), [...full.values].map(String));
+    }
+    assert.equal(store.metrics.readXY(id, 'nope', 'step'), undefined);
+  });
+
   it('feed display series: a zoomed range at full fidelity, the whole series downsampled', () => {
     const lo = full.steps[3000];
     const hi = full.steps[3400];
