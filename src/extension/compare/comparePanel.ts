@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { CompareSnapshot, HostToWebview, RunSeries, WebviewToHost, XAxisMode } from '../../../webview/compare/protocol';
 import { compareTables } from '../../core/compare/compareTables';
-import { groupBand, groupKeys, groupRuns } from '../../core/compare/groups';
+import { type Band, groupBand, groupKeys, groupRuns } from '../../core/compare/groups';
 import { SeriesFeed, type SeriesUpdate } from '../../core/compare/seriesFeed';
 import type { StoreChange } from '../../core/live/storeChanges';
 import type { RunRecord } from '../../core/store/types';
@@ -35,6 +35,8 @@ export class ComparePanel extends Disposable {
   private ready = false;
   private xAxis: XAxisMode = 'step';
   private groupBy: string | null = null;
+  private snapshotGeneration = 0;
+  private groupsGeneration = 0;
   private feed: SeriesFeed;
   private readonly pending = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -102,7 +104,7 @@ export class ComparePanel extends Disposable {
       listener = next.onDidChange((change) => this.onStoreChange(change));
       this.runIds = this.runIds.filter((id) => next.store.hasRun(id));
       if (this.runIds.length === 0) this.dispose();
-      else this.sendSnapshot();
+      else void this.sendSnapshot();
     }));
     this._register(panel.onDidDispose(() => this.dispose()));
     this.updateTitle();
@@ -122,7 +124,7 @@ export class ComparePanel extends Disposable {
     if (added.length === 0) return;
     this.runIds.push(...added);
     this.updateTitle();
-    this.sendSnapshot();
+    void this.sendSnapshot();
     this.panel.reveal();
   }
 
@@ -131,15 +133,15 @@ export class ComparePanel extends Disposable {
       case 'ready':
         // Also after the webview was reloaded: it always gets a complete snapshot.
         this.ready = true;
-        this.sendSnapshot();
+        void this.sendSnapshot();
         break;
       case 'xAxis':
         this.xAxis = msg.xAxis;
-        this.sendSnapshot();
+        void this.sendSnapshot();
         break;
       case 'groupBy':
         this.groupBy = msg.by;
-        this.sendGroups();
+        void this.sendGroups();
         break;
       case 'zoom':
         this.post({ type: 'zoomed', requestId: msg.requestId, key: msg.key, series: this.zoomed(msg.key, msg.xAxis, msg.lo, msg.hi) });
@@ -172,17 +174,26 @@ export class ComparePanel extends Disposable {
     return this.runIds.flatMap((id) => this.session.store.getRun(id) ?? []);
   }
 
-  private sendSnapshot(): void {
+  /**
+   * Reads every compared series one run at a time, letting the event loop run in between: fifty
+   * runs of 100k points hold the extension host's thread a few milliseconds at a time, not for
+   * the whole read. A newer snapshot (another axis, more runs) abandons an older one.
+   */
+  private async sendSnapshot(): Promise<void> {
     if (!this.ready || this.isDisposed) return;
-    this.feed = new SeriesFeed(this.session.store.metrics, this.xAxis === 'step' ? 'step' : 'time', MAX_POINTS);
+    const generation = ++this.snapshotGeneration;
+    const feed = new SeriesFeed(this.session.store.metrics, this.xAxis === 'step' ? 'step' : 'time', MAX_POINTS);
     const runs = this.records();
     const series: RunSeries[] = [];
     for (const run of runs) {
       for (const key of Object.keys(run.metrics)) {
-        const s = this.feed.full(run.id, key);
+        const s = feed.full(run.id, key);
         if (s) series.push({ runId: run.id, key, series: s });
       }
+      await new Promise((resolve) => setImmediate(resolve));
+      if (generation !== this.snapshotGeneration || this.isDisposed) return;
     }
+    this.feed = feed;
     const snapshot: CompareSnapshot = {
       tables: compareTables(runs),
       starts: starts(runs),
@@ -192,11 +203,13 @@ export class ComparePanel extends Disposable {
       restore: { folder: this.session.folder.uri.toString(), runIds: [...this.runIds] },
     };
     this.post({ type: 'snapshot', snapshot });
-    if (this.groupBy !== null) this.sendGroups();
+    if (this.groupBy !== null) void this.sendGroups();
   }
 
-  private sendGroups(): void {
+  /** Like the snapshot, a band at a time with the event loop running in between. */
+  private async sendGroups(): Promise<void> {
     if (!this.ready || this.isDisposed) return;
+    const generation = ++this.groupsGeneration;
     if (this.groupBy === null) {
       this.post({ type: 'groups', by: null, groups: [], bands: [] });
       return;
@@ -207,10 +220,15 @@ export class ComparePanel extends Disposable {
     const axis = this.xAxis === 'step' ? 'step' : 'time';
     const shift = (id: string) => (this.xAxis === 'relative' ? { offset: starts.get(id) ?? 0, scale: 1000 } : { offset: 0, scale: 1 });
     const keys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))];
-    const bands = groups.flatMap((g) => keys.flatMap((key) => {
-      const band = groupBand(this.session.store.metrics, g.runIds, key, axis, BAND_BUCKETS, shift);
-      return band ? [{ key, group: g.label, band }] : [];
-    }));
+    const bands: { key: string; group: string; band: Band }[] = [];
+    for (const g of groups) {
+      for (const key of keys) {
+        const band = groupBand(this.session.store.metrics, g.runIds, key, axis, BAND_BUCKETS, shift);
+        if (band) bands.push({ key, group: g.label, band });
+        await new Promise((resolve) => setImmediate(resolve));
+        if (generation !== this.groupsGeneration || this.isDisposed) return;
+      }
+    }
     this.post({ type: 'groups', by: this.groupBy, groups, bands });
   }
 
@@ -226,7 +244,7 @@ export class ComparePanel extends Disposable {
         return;
       }
       this.updateTitle();
-      this.sendSnapshot();
+      void this.sendSnapshot();
       return;
     }
     if (change.kind === 'run' && !this.runIds.includes(change.runId)) return;
@@ -250,7 +268,7 @@ export class ComparePanel extends Disposable {
     if (updates.length) this.post({ type: 'series', updates });
     const runs = this.records();
     this.post({ type: 'tables', tables: compareTables(runs), starts: starts(runs) });
-    if (this.groupBy !== null) this.sendGroups();
+    if (this.groupBy !== null) void this.sendGroups();
   }
 
   private updateTitle(): void {
