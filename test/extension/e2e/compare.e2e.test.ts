@@ -100,7 +100,16 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
       copyFileSync(shot, path.join(REPO, 'docs', 'screenshots', 'compare-view.png'));
     });
 
+    await t.test('the Compare view comes back after a window reload, with the same runs', async () => {
+      await h.command('Developer: Reload Window');
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      frame = await h.findFrame('canvas[data-key="val_loss"]', 60_000);
+      const series = await waitFor('the restored charts', () => chartSeries(frame, 'val_loss'), (s) => s.length === 3 && s.every((d) => d.points > 0));
+      assert.deepEqual(series.map((s) => s.label).sort(), ['live-lr-0.1', 'lr-0.02', 'lr-0.2']);
+    });
+
     await t.test('deleting the compared runs closes the view', async () => {
+      frame = await h.findFrame('.run-chip', 30_000);
       const ids = await frame.locator('.run-chip').evaluateAll((chips) => chips.map((c) => c.getAttribute('data-run-id') ?? ''));
       assert.equal(ids.length, 3);
       const r = await mlwb(workspace, ['runs', 'rm', '--yes', ...ids]).done;
