@@ -43,7 +43,7 @@ export class MetricStore {
   private readonly putBounds: Database.Statement;
   private readonly chunksInRange: Record<SeriesAxis, Database.Statement<[string, string, number, number], { count: number; data: Buffer }>>;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.getRow = db.prepare('SELECT count, last, last_step, min, max, tail_seq, tail_count FROM metrics WHERE run_id = ? AND key = ?');
     this.upsertRow = db.prepare(`
       INSERT INTO metrics (run_id, key, count, last, last_step, min, max, tail_seq, tail_count)
@@ -129,6 +129,11 @@ export class MetricStore {
 
   /** Points [offset, offset + limit) of a series, in the order they were logged. */
   read(runId: string, key: string, offset = 0, limit = Number.MAX_SAFE_INTEGER): MetricSeries | undefined {
+    // One read transaction, as in readXY: a concurrent append cannot slip between count and chunks.
+    return this.db.transaction(() => this.readNow(runId, key, offset, limit))();
+  }
+
+  private readNow(runId: string, key: string, offset: number, limit: number): MetricSeries | undefined {
     const row = this.getRow.get(runId, key);
     if (!row) return undefined;
     const start = Math.min(Math.max(0, offset), row.count);
@@ -162,6 +167,12 @@ export class MetricStore {
 
   /** A whole series as x (steps or timestamps) and values only: what a chart reads, a third less to copy. */
   readXY(runId: string, key: string, axis: SeriesAxis): { x: Float64Array; y: Float64Array } | undefined {
+    // One read transaction: another process appending to a live series must not commit between
+    // the row count and the chunks read for it.
+    return this.db.transaction(() => this.readXYNow(runId, key, axis))();
+  }
+
+  private readXYNow(runId: string, key: string, axis: SeriesAxis): { x: Float64Array; y: Float64Array } | undefined {
     const row = this.getRow.get(runId, key);
     if (!row) return undefined;
     const x = new Float64Array(row.count);
@@ -182,8 +193,8 @@ export class MetricStore {
    * chunks whose extent overlaps the range: a zoomed chart costs the points it shows.
    */
   readRange(runId: string, key: string, axis: SeriesAxis, lo: number, hi: number): RangeRead | undefined {
-    if (!this.getRow.get(runId, key)) return undefined;
-    const chunks = this.chunksInRange[axis].all(runId, key, lo, hi);
+    const chunks = this.db.transaction(() => (this.getRow.get(runId, key) ? this.chunksInRange[axis].all(runId, key, lo, hi) : undefined))();
+    if (!chunks) return undefined;
     const capacity = chunks.reduce((n, c) => n + c.count, 0);
     const all = { steps: new Float64Array(capacity), timestamps: new Float64Array(capacity), values: new Float64Array(capacity) };
     let offset = 0;

@@ -180,6 +180,14 @@ export class ComparePanel extends Disposable {
    * the whole read. A newer snapshot (another axis, more runs) abandons an older one.
    */
   private async sendSnapshot(): Promise<void> {
+    try {
+      await this.buildSnapshot();
+    } catch (err) {
+      this.log.error(`compare: could not read the compared runs: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
+  private async buildSnapshot(): Promise<void> {
     if (!this.ready || this.isDisposed) return;
     const generation = ++this.snapshotGeneration;
     const feed = new SeriesFeed(this.session.store.metrics, this.xAxis === 'step' ? 'step' : 'time', MAX_POINTS);
@@ -208,6 +216,14 @@ export class ComparePanel extends Disposable {
 
   /** Like the snapshot, a band at a time with the event loop running in between. */
   private async sendGroups(): Promise<void> {
+    try {
+      await this.buildGroups();
+    } catch (err) {
+      this.log.error(`compare: could not group the compared runs: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
+  private async buildGroups(): Promise<void> {
     if (!this.ready || this.isDisposed) return;
     const generation = ++this.groupsGeneration;
     if (this.groupBy === null) {
@@ -256,6 +272,14 @@ export class ComparePanel extends Disposable {
   private flush(): void {
     this.flushTimer = undefined;
     if (!this.ready || this.isDisposed) return;
+    try {
+      this.pushChanges();
+    } catch (err) {
+      this.log.error(`compare: could not send live points: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
+  private pushChanges(): void {
     const changed = [...this.pending];
     this.pending.clear();
     // Another process may have deleted runs (an external change says nothing about which).

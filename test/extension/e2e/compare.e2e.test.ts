@@ -87,7 +87,11 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
       await page.getByRole('menuitem', { name: 'Add to Compare' }).click();
       // A webview hidden and shown again is a fresh page (it gets a fresh snapshot): find it again.
       frame = await h.findFrame('canvas[data-key="val_accuracy"]', 30_000);
-      const first = await waitFor('the live run in the chart', () => chartSeries(frame, 'val_loss'), (s) => s.length === 3 && s[2].points > 0);
+      const first = await waitFor('the live run in the chart', () => chartSeries(frame, 'val_loss'), (s) => s.length === 3 && s[2].points > 0)
+        .catch(async (err: Error) => {
+          await h.screenshot('compare-02-live-run-missing');
+          throw err;
+        });
       const later = await waitFor('the live run to grow', () => chartSeries(frame, 'val_loss'), (s) => s[2].points >= first[2].points + 5, 30_000);
       t.diagnostic(`live run points: ${first[2].points} → ${later[2].points}`);
       await h.screenshot('compare-02-live-run');
