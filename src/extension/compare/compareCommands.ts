@@ -44,8 +44,8 @@ async function runsFor(wb: Workbench, node: Target, selected: RunsNode[] | undef
     return { session, runIds: ids };
   }
   // From the view's title bar or the palette no node comes: the view's selection is what the user means.
-  const chosen = selected ?? (node === undefined ? (wb.view.selection as RunsNode[]) : []);
-  const nodes = [...chosen, ...(node && typeof node === 'object' && !Array.isArray(node) ? [node] : [])].filter((n): n is RunsNode & { type: 'run' } => n.type === 'run');
+  const given = selected ?? (node === undefined ? (wb.view.selection as RunsNode[]) : []);
+  const nodes = [...given, ...(node && typeof node === 'object' && !Array.isArray(node) ? [node] : [])].filter((n): n is RunsNode & { type: 'run' } => n.type === 'run');
   const unique = [...new Map(nodes.map((n) => [n.runId, n])).values()];
   if (unique.length >= atLeast) {
     const session = unique[0].session;
