@@ -12,7 +12,7 @@ import { RunPalette } from './palette';
 import type { CompareRestoreState, CompareSnapshot, HostToWebview, RunSeries, WebviewToHost, XAxisMode } from './protocol';
 import { Relations } from './relations';
 import { appendSeries, formatNumber, smooth, toChartSeries, X_TITLES, xFormatter } from './series';
-import { type MetricSort, metricsTable, paramsTable, type TableView } from './tables';
+import { groupSpreadTable, type MetricSort, metricsTable, paramsTable, type TableView } from './tables';
 
 interface UiState {
   onlyDifferences: boolean;
@@ -89,6 +89,7 @@ function receive(msg: HostToWebview): void {
         }
         grouping = { by: msg.by, groups: msg.groups, bands };
       }
+      if (snapshot) renderTables();
       for (const key of charts.keys()) drawChart(key);
       break;
     }
@@ -267,6 +268,7 @@ function renderTables(): void {
   parts.params.replaceChildren(paramsHead, paramsTable(t, view));
   parts.metrics.dataset.section = 'metrics';
   parts.metrics.replaceChildren(el('h2', 'Metrics'), metricsTable(t, view));
+  if (grouping) parts.metrics.append(el('h3', `Best values by ${grouping.by}`), groupSpreadTable(t, grouping.by, grouping.groups));
   relations.update(t, { styleOf: view.styleOf, hidden: view.hidden, savePng: (key, dataUrl) => vscode.postMessage({ type: 'savePng', key, dataUrl }) });
 }
 

@@ -138,3 +138,32 @@ export function sortRows(rows: readonly MetricRow[], sort: MetricSort): MetricRo
     return sign * (va - vb);
   });
 }
+
+/** Per group of runs and metric: how many runs, and the mean, min and max of their best values. */
+export function groupSpreadTable(t: CompareTables, by: string, groups: readonly { label: string; runIds: string[] }[]): HTMLElement {
+  const table = el('table', undefined, 'group-spread');
+  const head = el('tr');
+  head.append(el('th', 'metric'), el('th', by));
+  for (const h of ['runs', 'mean', 'min', 'max']) head.append(el('th', h));
+  table.append(el('thead'));
+  table.tHead!.append(head);
+  const body = el('tbody');
+  for (const m of t.metrics) {
+    for (const g of groups) {
+      const values = g.runIds.flatMap((id) => {
+        const v = m.cells[t.runs.findIndex((r) => r.id === id)]?.best;
+        return v === null || v === undefined || !Number.isFinite(v) ? [] : [v];
+      });
+      const tr = el('tr');
+      tr.dataset.key = m.key;
+      tr.dataset.group = g.label;
+      const mean = values.length ? values.reduce((a, v) => a + v, 0) / values.length : null;
+      tr.append(el('th', m.key), el('td', g.label), el('td', String(values.length), 'num'),
+        ...[mean, values.length ? Math.min(...values) : null, values.length ? Math.max(...values) : null]
+          .map((v) => el('td', v === null ? '—' : formatNumber(v), 'num')));
+      body.append(tr);
+    }
+  }
+  table.append(body);
+  return table;
+}

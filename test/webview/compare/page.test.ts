@@ -159,6 +159,10 @@ describe('compare webview', () => {
     await send({ type: 'groups', by: 'epochs', groups, bands });
     const loss = await chartSeries('loss');
     assert.deepEqual(loss.map((s) => [s.id, s.label, s.points]), [['group:20', 'epochs = 20 (3 runs)', bands[1].band.x.length]]);
+    const spread = await page.locator('table.group-spread tr[data-key="loss"] td').allTextContents();
+    const best = ids.map((id) => store.getRun(id)!.metrics.loss.min!);
+    assert.deepEqual(spread.slice(0, 2), ['20', '3'], 'the group and its number of runs');
+    assert.equal(Number(spread[3]), Number(Math.min(...best).toPrecision(4)), 'min of the runs\' best loss');
     await page.selectOption('select[data-control="group-by"]', '');
     assert.deepEqual((await chartSeries('loss')).map((s) => s.id), ids, 'ungrouped again: a dataset per run');
   });
