@@ -69,6 +69,7 @@ function receive(msg: HostToWebview): void {
       if (!snapshot) return;
       snapshot.tables = msg.tables;
       snapshot.starts = msg.starts;
+      renderHeader();
       renderTables();
       syncChartCards();
       break;

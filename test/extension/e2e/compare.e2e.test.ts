@@ -44,7 +44,8 @@ async function waitFor<T>(what: string, read: () => Promise<T>, ok: (v: T) => bo
 }
 
 test('Compare view in code-server: select runs, compare, watch a live run, delete', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const h = await startHarness({ 'mlwb.confirmDelete': false });
+  // No secondary side bar: the Compare view gets the editor's whole width (and the screenshot shows it).
+  const h = await startHarness({ 'mlwb.confirmDelete': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden' });
   try {
     const { page, workspace } = h;
     const view = page.locator('[id="workbench.view.extension.mlwb"]');

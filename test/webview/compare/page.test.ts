@@ -174,6 +174,10 @@ describe('compare webview', () => {
     assert.equal(updates.length, 1);
     await send({ type: 'series', updates });
     assert.equal((await chartSeries('loss'))[1].points, before + 3);
+    store.finishRun(ids[1], 'finished', 0);
+    const runs = ids.map((id) => store.getRun(id)!);
+    await send({ type: 'tables', tables: compareTables(runs), starts: Object.fromEntries(runs.map((r) => [r.id, Date.parse(r.startTime)])) });
+    assert.match(await page.locator('.run-chip').nth(1).innerText(), /finished/, 'the legend shows the new status');
     await page.locator('.run-chip').nth(1).click();
     for (const key of ['acc', 'loss']) assert.equal((await chartSeries(key))[1].hidden, true);
   });
