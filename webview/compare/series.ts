@@ -1,8 +1,7 @@
 // Series as the charts draw them: decoded from the wire, moved onto the chosen x axis, smoothed.
 // No DOM here: unit-tested in Node.
-import { fromWireValue, type WireSeries } from '../../src/core/compare/displaySeries';
+import { fromWireValue, type NonFiniteKind, type WireSeries } from '../../src/core/compare/displaySeries';
 import { formatMetricValue as formatNumber } from '../../src/core/live/runSummary';
-import type { NonFiniteKind } from '../shared/charts';
 import type { XAxisMode } from './protocol';
 
 export { formatNumber };

@@ -7,8 +7,9 @@ import {
 } from 'chart.js';
 import { getRelativePosition } from 'chart.js/helpers';
 import zoomPlugin from 'chartjs-plugin-zoom';
+import type { NonFiniteKind } from '../../src/core/compare/displaySeries';
 
-export type NonFiniteKind = 'NaN' | 'Infinity' | '-Infinity';
+export type { NonFiniteKind };
 
 export interface LineSeries {
   id: string;

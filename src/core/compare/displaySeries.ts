@@ -26,6 +26,7 @@ export function displaySeries(metrics: MetricStore, runId: string, key: string, 
 
 /** A value that survives JSON: non-finite numbers become the strings the store's JSON contract uses. */
 export type WireValue = number | 'NaN' | 'Infinity' | '-Infinity';
+export type NonFiniteKind = Exclude<WireValue, number>;
 
 export interface WireSeries {
   x: number[];
