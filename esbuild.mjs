@@ -22,15 +22,14 @@ const targets = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
   // The inference process (onnxruntime's native code runs there, not in the CLI or extension host).
   { entryPoints: { inferenceWorker: 'src/core/inference/worker/main.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
-  // Webviews: one browser bundle (and its CSS) per view, loaded under a nonce CSP.
-  { entryPoints: { 'webview/runDetails': 'webview/runDetails/main.ts' }, platform: 'browser', format: 'iife', external: [] },
-  { entryPoints: { 'webview/model': 'webview/model/main.ts' }, platform: 'browser', format: 'iife', external: [] },
   // Worker threads of the drift report (loaded by path from the CLI and the extension bundles).
   { entryPoints: { driftWorker: 'src/core/drift/driftWorker.ts', driftReportWorker: 'src/core/drift/reportWorker.ts' }, platform: 'node', format: 'cjs', external: nodeExternals },
   // Webviews: one browser bundle (and its CSS) per view, loaded under a nonce CSP.
   { entryPoints: { 'webview/runDetails': 'webview/runDetails/main.ts' }, platform: 'browser', format: 'iife', external: [] },
+  { entryPoints: { 'webview/model': 'webview/model/main.ts' }, platform: 'browser', format: 'iife', external: [] },
   // The drift report: the webview, and the same page for the self-contained HTML file.
   { entryPoints: { 'webview/drift': 'webview/drift/main.ts', 'webview/driftStandalone': 'webview/drift/standalone.ts' }, platform: 'browser', format: 'iife', external: [] },
+  { entryPoints: { 'webview/compare': 'webview/compare/main.ts' }, platform: 'browser', format: 'iife', external: [] },
   // The in-host test suite (mocha bundled in: the companion extension has no node_modules) and
   // its code-server companion; neither goes into the VSIX (.vscodeignore).
   // Mocha's parallel mode (unused here) resolves worker files by path: silence esbuild about them.

@@ -3,6 +3,7 @@
 // another group left behind (the store group allocates a million points before it ends).
 import { spawnSync } from 'node:child_process';
 import { benchDrift } from './drift';
+import { benchCompare } from './compare';
 import { benchEndpoint } from './endpoint';
 import { type Figure, meetsTarget } from './figures';
 import { benchInference } from './inference';
@@ -15,6 +16,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   python: benchPythonClient,
   inference: benchInference,
   drift: benchDrift,
+  compare: benchCompare,
 };
 const GROUP_ENV = 'MLWB_BENCH_GROUP';
 

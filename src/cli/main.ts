@@ -5,6 +5,7 @@ import type { CliContext, Command } from './context';
 import { doctorCommand } from './commands/doctor';
 import { devicesCommand } from './commands/devices';
 import { driftCommand } from './commands/drift';
+import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
 import { modelCommand } from './commands/model';
 import { runCommand } from './commands/run';
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   drift: driftCommand,
 };
 registerRunsSubcommand('reproduce', reproduceCommand);
+registerRunsSubcommand('compare', compareCommand);
 
 /** Splits off the options every command takes (`--store DIR`), wherever they stand before `--`. */
 function takeGlobalOptions(argv: string[], env: NodeJS.ProcessEnv): { args: string[]; storeDir?: string } {

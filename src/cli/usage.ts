@@ -12,6 +12,10 @@ Usage:
   mlwb runs rm ID… [--yes] [--force]
                                  delete runs (asks first unless --yes; a running
                                  run only with --force)
+  mlwb runs compare ID… [--json|--csv]
+                                 params (which differ) and metrics (last/min/max/best)
+                                 of any number of runs side by side
+  mlwb runs rm ID… [--yes]       delete runs (asks first unless --yes)
   mlwb runs reproduce ID         re-run ID's code version and command, then compare
   mlwb export --format csv|json  all runs, one row/object each
   mlwb serve [--port P]          the local tracking endpoint (native + MLflow REST API);

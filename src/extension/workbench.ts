@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import type { ModelUpdate } from '../core/live/runsModel';
 import { registerCommands } from './commands';
 import { DriftFeature } from './drift/driftFeature';
+import { registerCompareCommands } from './compare/compareCommands';
+import { registerCompareSerializer } from './compare/compareSerializer';
 import type { FolderSession } from './folderSession';
 import { InferenceHost } from './inference/inferenceHost';
 import { RunsTreeProvider } from './runsTree';
@@ -18,16 +20,20 @@ export class Workbench extends Disposable {
   private sessions = new Map<string, FolderSession>();
   private terminalTracker: import('./terminalTracker').TerminalTracker | undefined;
   readonly inference: InferenceHost;
+  private readonly sessionsChanged = this._register(new vscode.EventEmitter<void>());
+  /** The folder sessions were reopened: views holding an old session must follow. */
+  readonly onDidChangeSessions = this.sessionsChanged.event;
   /** Resolves when every folder's store is open (and, when trusted, its endpoint is up). */
   ready: Promise<void> = Promise.resolve();
 
   constructor(readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
     super();
     this.tree = this._register(new RunsTreeProvider(() => this.keyMetricSetting()));
-    this.view = this._register(vscode.window.createTreeView('mlwb.runs', { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.view = this._register(vscode.window.createTreeView('mlwb.runs', { treeDataProvider: this.tree, showCollapseAll: true, canSelectMany: true }));
     for (const d of registerCommands(this)) this._register(d);
     this.inference = this._register(new InferenceHost(context, log, (p) => this.sessionFor(p), () => this.allSessions));
     this._register(new DriftFeature(this));
+    for (const d of [...registerCompareCommands(this), registerCompareSerializer(this)]) this._register(d);
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: starting the endpoint and terminal tracking');
@@ -51,6 +57,10 @@ export class Workbench extends Disposable {
       if (!rel.startsWith('..') && !path.isAbsolute(rel) && (!best || root.length > best.folder.uri.fsPath.length)) best = s;
     }
     return best ?? (this.sessions.size === 1 ? this.allSessions[0] : undefined);
+  }
+
+  sessionOf(folderUri: string): FolderSession | undefined {
+    return this.sessions.get(folderUri);
   }
 
   keyMetricSetting(): string | undefined {
@@ -89,6 +99,7 @@ export class Workbench extends Disposable {
     this.tree.setSessions(this.allSessions);
     this.inference.models.refresh();
     this.updateEmptyContext();
+    this.sessionsChanged.fire();
     if (trusted && !this.terminalTracker) {
       const { TerminalTracker } = await import('./terminalTracker');
       this.terminalTracker = this._register(new TerminalTracker(this.log, (cwd) => this.sessionFor(cwd)));

@@ -3,11 +3,13 @@
 import './style.css';
 import type { MetricSummary, RunRecord } from '../../src/core/store/types';
 import { badge, el } from '../shared/elements';
+import { MetricCharts } from './metricCharts';
 import type { HostToWebview, RunDetailsSnapshot, WebviewToHost } from './protocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
+const charts = new MetricCharts();
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const msg = event.data;
@@ -16,7 +18,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 });
 vscode.postMessage({ type: 'ready' });
 
-function render({ run, keyMetric }: RunDetailsSnapshot): void {
+function render({ run, keyMetric, series }: RunDetailsSnapshot): void {
   const page = document.createDocumentFragment();
   const header = el('header');
   const title = el('h1', run.name);
@@ -35,6 +37,10 @@ function render({ run, keyMetric }: RunDetailsSnapshot): void {
 
   page.append(section('Params', table(['name', 'value'], Object.entries(run.params).map(([k, v]) => [k, String(v)])), 'params'));
   page.append(section('Metrics', metricsTable(run.metrics, keyMetric), 'metrics'));
+  if (Object.keys(series).length) {
+    charts.update(run.name, series);
+    page.append(section('Metric charts', charts.element, 'charts'));
+  }
   page.append(section('Git', table(['', ''], gitRows(run)), 'git'));
   page.append(section('Environment', table(['', ''], envRows(run)), 'environment'));
   if (run.data.length) page.append(section('Data', table(['path', 'rows', 'bytes', 'sha256'], run.data.map((d) => [d.path, String(d.rows ?? ''), String(d.bytes), d.sha256 ? d.sha256.slice(0, 12) : d.note ?? 'not hashed'])), 'data'));

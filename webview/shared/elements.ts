@@ -2,6 +2,7 @@
 // maintained successor of the archived webview-ui-toolkit), easy to swap later.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 
 /** Builds an element with text content only: user data never becomes markup. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -15,5 +16,22 @@ export function badge(text: string, variant: 'default' | 'counter' | 'activity-b
   const node = document.createElement('vscode-badge');
   node.setAttribute('variant', variant);
   node.textContent = text;
+  return node;
+}
+
+export function button(text: string, onClick: () => void, secondary = true): HTMLElement {
+  const node = document.createElement('vscode-button');
+  if (secondary) node.setAttribute('secondary', '');
+  node.textContent = text;
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+/** A labelled checkbox; `onChange` gets the new state. */
+export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void): HTMLElement {
+  const node = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
+  node.textContent = label;
+  node.checked = checked;
+  node.addEventListener('change', () => onChange(node.checked));
   return node;
 }

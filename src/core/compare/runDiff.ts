@@ -44,8 +44,9 @@ export function diffRuns(a: RunRecord, b: RunRecord): RunDiff {
   };
 }
 
-function unionKeys(a: object, b: object): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+/** Every key of any of the records, sorted. */
+export function unionKeys(...records: readonly object[]): string[] {
+  return [...new Set(records.flatMap((r) => Object.keys(r)))].sort();
 }
 
 function diffRecords<T>(a: Record<string, T>, b: Record<string, T>): ValueDiff<T>[] {

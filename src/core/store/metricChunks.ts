@@ -42,6 +42,15 @@ export function unpackChunkInto(
   }
 }
 
+/** Copies one column (0 steps, 1 timestamps, 2 values) of a chunk of `count` points into `target` at `offset`. */
+export function copyColumn(blob: Uint8Array, count: number, column: 0 | 1 | 2, target: Float64Array, offset: number): void {
+  if (blob.byteLength !== 3 * count * BYTES) {
+    throw new Error(`corrupt metric chunk: ${blob.byteLength} bytes for ${count} points`);
+  }
+  const columnBytes = count * BYTES;
+  new Uint8Array(target.buffer, target.byteOffset + offset * BYTES, columnBytes).set(blob.subarray(column * columnBytes, (column + 1) * columnBytes));
+}
+
 /** Decodes one chunk into fresh columns (used to extend a partial tail chunk). */
 export function unpackChunk(blob: Uint8Array, count: number): { steps: Float64Array; timestamps: Float64Array; values: Float64Array } {
   const out = { steps: new Float64Array(count), timestamps: new Float64Array(count), values: new Float64Array(count) };

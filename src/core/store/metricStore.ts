@@ -1,7 +1,16 @@
 import type Database from 'better-sqlite3';
 import { MlwbError } from '../errors';
-import { CHUNK_POINTS, packChunk, unpackChunk, unpackChunkInto } from './metricChunks';
+import { CHUNK_POINTS, copyColumn, packChunk, unpackChunk, unpackChunkInto } from './metricChunks';
 import type { MetricPoint, MetricSeries, MetricSummary } from './types';
+
+/** Which column a range query selects on: the step, or the timestamp (milliseconds). */
+export type SeriesAxis = 'step' | 'time';
+
+/** The points of a series whose x lies in a closed range, and how many chunks were decoded for them. */
+export interface RangeRead {
+  series: MetricSeries;
+  chunksRead: number;
+}
 
 interface MetricRow {
   count: number;
@@ -31,8 +40,10 @@ export class MetricStore {
   private readonly putChunk: Database.Statement;
   private readonly chunksFrom: Database.Statement<[string, string, number, number], { count: number; data: Buffer }>;
   private readonly summaries: Database.Statement<[string], MetricRow & { key: string }>;
+  private readonly putBounds: Database.Statement;
+  private readonly chunksInRange: Record<SeriesAxis, Database.Statement<[string, string, number, number], { count: number; data: Buffer }>>;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.getRow = db.prepare('SELECT count, last, last_step, min, max, tail_seq, tail_count FROM metrics WHERE run_id = ? AND key = ?');
     this.upsertRow = db.prepare(`
       INSERT INTO metrics (run_id, key, count, last, last_step, min, max, tail_seq, tail_count)
@@ -50,6 +61,18 @@ export class MetricStore {
     this.summaries = db.prepare(
       'SELECT key, count, last, last_step, min, max, tail_seq, tail_count FROM metrics WHERE run_id = ? ORDER BY key',
     );
+    this.putBounds = db.prepare(`
+      INSERT INTO metric_chunk_bounds (run_id, key, seq, step_min, step_max, time_min, time_max) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (run_id, key, seq) DO UPDATE SET step_min = excluded.step_min, step_max = excluded.step_max,
+        time_min = excluded.time_min, time_max = excluded.time_max`);
+    // A chunk's blob is read only when its bounds overlap the range (or it has none: written
+    // before bounds were kept). The bounds are checked before the blob column is touched.
+    const inRange = (lo: string, hi: string) => db.prepare<[string, string, number, number], { count: number; data: Buffer }>(`
+      SELECT c.count, c.data FROM metric_chunks c
+      LEFT JOIN metric_chunk_bounds b ON b.run_id = c.run_id AND b.key = c.key AND b.seq = c.seq
+      WHERE c.run_id = ? AND c.key = ? AND (b.seq IS NULL OR (b.${hi} >= ? AND b.${lo} <= ?))
+      ORDER BY c.seq`);
+    this.chunksInRange = { step: inRange('step_min', 'step_max'), time: inRange('time_min', 'time_max') };
   }
 
   append(runId: string, points: readonly MetricPoint[]): void {
@@ -93,6 +116,8 @@ export class MetricStore {
     for (let i = 0, seq = firstSeq; i < total; i += CHUNK_POINTS, seq++) {
       const end = Math.min(total, i + CHUNK_POINTS);
       this.putChunk.run(runId, key, seq, end - i, packChunk(merged, i, end));
+      const bounds = chunkBounds(merged, i, end);
+      if (bounds) this.putBounds.run(runId, key, seq, ...bounds);
     }
   }
 
@@ -103,6 +128,11 @@ export class MetricStore {
 
   /** Points [offset, offset + limit) of a series, in the order they were logged. */
   read(runId: string, key: string, offset = 0, limit = Number.MAX_SAFE_INTEGER): MetricSeries | undefined {
+    // One read transaction, as in readXY: a concurrent append cannot slip between count and chunks.
+    return this.db.transaction(() => this.readNow(runId, key, offset, limit))();
+  }
+
+  private readNow(runId: string, key: string, offset: number, limit: number): MetricSeries | undefined {
     const row = this.getRow.get(runId, key);
     if (!row) return undefined;
     const start = Math.min(Math.max(0, offset), row.count);
@@ -133,6 +163,71 @@ export class MetricStore {
     if (written !== n) throw new Error(`metric ${key} of run ${runId} is missing chunks (${written} of ${n} points)`);
     return out;
   }
+
+  /** A whole series as x (steps or timestamps) and values only: what a chart reads, a third less to copy. */
+  readXY(runId: string, key: string, axis: SeriesAxis): { x: Float64Array; y: Float64Array } | undefined {
+    // One read transaction: another process appending to a live series must not commit between
+    // the row count and the chunks read for it.
+    return this.db.transaction(() => this.readXYNow(runId, key, axis))();
+  }
+
+  private readXYNow(runId: string, key: string, axis: SeriesAxis): { x: Float64Array; y: Float64Array } | undefined {
+    const row = this.getRow.get(runId, key);
+    if (!row) return undefined;
+    const x = new Float64Array(row.count);
+    const y = new Float64Array(row.count);
+    const column = axis === 'step' ? 0 : 1;
+    let written = 0;
+    for (const chunk of this.chunksFrom.all(runId, key, 0, row.tail_seq)) {
+      copyColumn(chunk.data, chunk.count, column, x, written);
+      copyColumn(chunk.data, chunk.count, 2, y, written);
+      written += chunk.count;
+    }
+    if (written !== row.count) throw new Error(`metric ${key} of run ${runId} is missing chunks (${written} of ${row.count} points)`);
+    return { x, y };
+  }
+
+  /**
+   * The points whose step (or timestamp) lies in [lo, hi], in logged order, decoding only the
+   * chunks whose extent overlaps the range: a zoomed chart costs the points it shows.
+   */
+  readRange(runId: string, key: string, axis: SeriesAxis, lo: number, hi: number): RangeRead | undefined {
+    const chunks = this.db.transaction(() => (this.getRow.get(runId, key) ? this.chunksInRange[axis].all(runId, key, lo, hi) : undefined))();
+    if (!chunks) return undefined;
+    const capacity = chunks.reduce((n, c) => n + c.count, 0);
+    const all = { steps: new Float64Array(capacity), timestamps: new Float64Array(capacity), values: new Float64Array(capacity) };
+    let offset = 0;
+    for (const c of chunks) {
+      unpackChunkInto(c.data, c.count, all, offset);
+      offset += c.count;
+    }
+    const x = axis === 'step' ? all.steps : all.timestamps;
+    let kept = 0;
+    for (let i = 0; i < capacity; i++) {
+      if (x[i] >= lo && x[i] <= hi) {
+        all.steps[kept] = all.steps[i];
+        all.timestamps[kept] = all.timestamps[i];
+        all.values[kept] = all.values[i];
+        kept++;
+      }
+    }
+    const series = { steps: all.steps.subarray(0, kept), timestamps: all.timestamps.subarray(0, kept), values: all.values.subarray(0, kept) };
+    return { series, chunksRead: chunks.length };
+  }
+}
+
+/** [step_min, step_max, time_min, time_max] of points [from, to); undefined when a column has no finite value. */
+function chunkBounds(cols: { steps: ArrayLike<number>; timestamps: ArrayLike<number> }, from: number, to: number): number[] | undefined {
+  let sMin = Infinity, sMax = -Infinity, tMin = Infinity, tMax = -Infinity;
+  for (let i = from; i < to; i++) {
+    const s = cols.steps[i];
+    const t = cols.timestamps[i];
+    if (s < sMin) sMin = s;
+    if (s > sMax) sMax = s;
+    if (t < tMin) tMin = t;
+    if (t > tMax) tMax = t;
+  }
+  return sMin <= sMax && tMin <= tMax ? [sMin, sMax, tMin, tMax] : undefined;
 }
 
 function validatePoint(p: MetricPoint): void {

@@ -186,6 +186,22 @@ export const MIGRATIONS: readonly Migration[] = [
   );
   CREATE INDEX drift_reports_created ON drift_reports (created_at);
   `,
+  // 6: the x-extent of each metric chunk, so a zoomed chart reads only the chunks in its range.
+  // A table of its own: columns after a chunk's BLOB would be reached only through its overflow
+  // pages. Chunks written before this migration have no row here and are always read.
+  `
+  CREATE TABLE metric_chunk_bounds (
+    run_id   TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    seq      INTEGER NOT NULL,
+    step_min REAL NOT NULL,
+    step_max REAL NOT NULL,
+    time_min REAL NOT NULL,
+    time_max REAL NOT NULL,
+    PRIMARY KEY (run_id, key, seq),
+    FOREIGN KEY (run_id, key) REFERENCES metrics(run_id, key) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

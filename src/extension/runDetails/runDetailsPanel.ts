@@ -2,10 +2,14 @@
 // `ready`, answers with a full snapshot, and sends a new snapshot when the run changes.
 import * as vscode from 'vscode';
 import type { HostToWebview, WebviewToHost } from '../../../webview/runDetails/protocol';
+import { displaySeries, encodeSeries, type WireSeries } from '../../core/compare/displaySeries';
 import { keyMetric } from '../../core/live/runSummary';
 import type { FolderSession } from '../folderSession';
 import { Disposable } from '../util/dispose';
 import { webviewHtml } from './html';
+
+/** Points per metric chart (M4: the shape of ~250 pixel columns, every extreme kept). */
+const CHART_POINTS = 1000;
 
 export class RunDetailsPanel extends Disposable {
   private static readonly open = new Map<string, RunDetailsPanel>();
@@ -82,7 +86,12 @@ export class RunDetailsPanel extends Disposable {
       return;
     }
     this.panel.title = `Run ${run.name}`;
-    this.post({ type: 'snapshot', snapshot: { run, keyMetric: keyMetric(run.metrics, this.keyMetricSetting())?.key ?? null } });
+    const series: Record<string, WireSeries> = {};
+    for (const key of Object.keys(run.metrics)) {
+      const d = displaySeries(this.session.store.metrics, this.runId, key, { axis: 'step', maxPoints: CHART_POINTS });
+      if (d) series[key] = encodeSeries(d);
+    }
+    this.post({ type: 'snapshot', snapshot: { run, keyMetric: keyMetric(run.metrics, this.keyMetricSetting())?.key ?? null, series } });
   }
 
   private post(msg: HostToWebview): void {
