@@ -7,6 +7,7 @@ import { reproduceCommand } from './commands/reproduce';
 import { registerRunsSubcommand, runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
+import { testCommand } from './commands/test';
 import { USAGE } from './usage';
 
 const COMMANDS: Record<string, Command> = {
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   serve: serveCommand,
   sync: syncCommand,
+  test: testCommand,
 };
 registerRunsSubcommand('reproduce', reproduceCommand);
 
