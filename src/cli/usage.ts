@@ -16,7 +16,7 @@ Usage:
                                  prints its URL first, writes .mlwb/endpoint.json
   mlwb sync                      replay the spool (.mlwb/spool/) into the store
   mlwb test [--config FILE]… [--filter NAME] [--junit FILE] [--json] [--md FILE]
-            [--update-baseline] [--device D]
+            [--update-baseline] [--device D] [--record-golden NAME]
                                  the regression tests of every mlwb.tests.yaml here and
                                  below (or FILE); exit 0 all pass, 1 any fails, 2 a config
                                  error; --update-baseline moves baselines to the current runs

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MlwbError } from '../../core/errors';
 import { acceptBaseline } from '../../core/regress/acceptBaseline';
+import { type GoldenSpec, recordGoldenOutputs } from '../../core/regress/kinds/goldenOutputs';
 import { formatProblem, loadTestConfig, type TestConfig } from '../../core/regress/config';
 import { findTestConfigs } from '../../core/regress/discovery';
 import type { BaselineSpec } from '../../core/regress/kinds/baseline';
@@ -14,6 +15,7 @@ import type { TestDefinition, TestResult } from '../../core/regress/types';
 import { STOP_SIGNALS } from '../../core/capture/scriptRunner';
 import { type CliContext, type Command, withStore } from '../context';
 import { toJson } from '../format';
+import { corePorts } from './testPorts';
 
 const USAGE_HINT = 'Usage: mlwb test [--config FILE]… [--filter NAME] [--junit FILE] [--json] [--md FILE] [--update-baseline] [--device D]';
 
@@ -23,7 +25,13 @@ interface TestOptions {
   junit?: string;
   md?: string;
   json: boolean;
+  /** Exact test names (the editor runs single tests by name). */
+  only: string[];
+  /** One JSON object per line as tests start, print and end: how the editor follows a run. */
+  events: boolean;
   updateBaseline: boolean;
+  /** A golden-outputs test whose outputs file is (re)written from the model. */
+  recordGolden?: string;
   device: string;
 }
 
@@ -34,13 +42,16 @@ function parseTestArgs(args: string[], ctx: CliContext): TestOptions {
       options: {
         config: { type: 'string', multiple: true }, filter: { type: 'string' }, junit: { type: 'string' }, md: { type: 'string' },
         json: { type: 'boolean' }, 'update-baseline': { type: 'boolean' }, device: { type: 'string' },
+        only: { type: 'string', multiple: true }, events: { type: 'boolean' }, 'record-golden': { type: 'string' },
       },
       strict: true,
     });
     return {
       configs: (values.config ?? []).map((c) => path.resolve(ctx.cwd, c)),
       filter: values.filter, junit: values.junit, md: values.md, json: values.json ?? false,
+      only: values.only ?? [], events: values.events ?? false,
       updateBaseline: values['update-baseline'] ?? false,
+      recordGolden: values['record-golden'],
       device: values.device ?? ctx.env.MLWB_DEVICE ?? 'cpu',
     };
   } catch (err) {
@@ -55,11 +66,19 @@ async function loadConfigs(options: TestOptions, ctx: CliContext): Promise<TestC
   return Promise.all(files.map(loadTestConfig));
 }
 
-function selectTests(configs: TestConfig[], filter: string | undefined): TestDefinition[] {
-  const all = configs.flatMap((c) => c.tests);
-  if (!filter) return all;
-  const chosen = all.filter((t) => t.name.toLowerCase().includes(filter.toLowerCase()));
-  if (chosen.length === 0) throw new MlwbError(`No test name contains "${filter}".`, `Tests: ${all.map((t) => t.name).join(', ')}`, 2);
+function selectTests(configs: TestConfig[], options: TestOptions): TestDefinition[] {
+  let chosen = configs.flatMap((c) => c.tests);
+  const all = chosen.map((t) => t.name).join(', ');
+  if (options.only.length) {
+    for (const name of options.only) {
+      if (!chosen.some((t) => t.name === name)) throw new MlwbError(`No test is named "${name}".`, `Tests: ${all}`, 2);
+    }
+    chosen = chosen.filter((t) => options.only.includes(t.name));
+  }
+  const filter = options.filter?.toLowerCase();
+  if (!filter) return chosen;
+  chosen = chosen.filter((t) => t.name.toLowerCase().includes(filter));
+  if (chosen.length === 0) throw new MlwbError(`No test name contains "${options.filter}".`, `Tests: ${all}`, 2);
   return chosen;
 }
 
@@ -72,7 +91,8 @@ export const testCommand: Command = async (args, ctx) => {
     for (const p of problems) ctx.err(`mlwb: ${formatProblem({ ...p, file: path.relative(ctx.cwd, p.file) || p.file })}\n`);
     return 2;
   }
-  let tests = selectTests(configs, options.filter);
+  if (options.recordGolden) return recordGolden(configs, options, ctx);
+  let tests = selectTests(configs, options);
 
   const abort = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
@@ -95,23 +115,35 @@ export const testCommand: Command = async (args, ctx) => {
           }
         }
         configs = await Promise.all(configs.map((c) => loadTestConfig(c.file)));
-        tests = selectTests(configs, options.filter);
+        tests = selectTests(configs, options);
       }
+      const event = (e: object) => ctx.out(`${JSON.stringify(e)}\n`);
       const results = await runTests(tests, {
-        store, env: ctx.env, device: options.device, signal: abort.signal,
-        onOutput: (_t, line) => ctx.err(`  │ ${line}\n`),
-        onStart: (t) => ctx.err(`mlwb: ${t.name} (${t.kind})…\n`),
+        ...corePorts(), store, env: ctx.env, device: options.device, signal: abort.signal,
+        onOutput: (t, line) => (options.events ? event({ event: 'output', file: t.file, name: t.name, line }) : ctx.err(`  │ ${line}\n`)),
+        onStart: (t) => (options.events ? event({ event: 'start', file: t.file, name: t.name }) : ctx.err(`mlwb: ${t.name} (${t.kind})…\n`)),
+        onResult: (r) => options.events && event({ event: 'result', result: r }),
       });
       new TestResultStore(store).record(results);
       if (options.junit) await writeReport(ctx, options.junit, junitXml(results, ctx.cwd));
       if (options.md) await writeReport(ctx, options.md, markdownTable(results, ctx.cwd));
-      ctx.out(options.json ? `${toJson(resultsJson(results, ctx.cwd))}\n` : renderResults(results, ctx.cwd));
+      if (!options.events) ctx.out(options.json ? `${toJson(resultsJson(results, ctx.cwd))}\n` : renderResults(results, ctx.cwd));
       return stoppedBy ? 128 + (os.constants.signals[stoppedBy] ?? 0) : exitCodeOf(results);
     });
   } finally {
     for (const [s, h] of handlers) process.off(s, h);
   }
 };
+
+async function recordGolden(configs: TestConfig[], options: TestOptions, ctx: CliContext): Promise<number> {
+  const test = configs.flatMap((c) => c.tests).find((t) => t.name === options.recordGolden);
+  if (test?.kind !== 'golden-outputs') throw new MlwbError(`No golden-outputs test is named "${options.recordGolden}".`, undefined, 2);
+  const { models } = corePorts();
+  if (!models) throw new MlwbError('--record-golden needs the inference core, which this build of ML Workbench does not include yet.');
+  const file = await recordGoldenOutputs(test.spec as GoldenSpec, { baseDir: path.dirname(test.file), device: options.device, signal: new AbortController().signal }, models);
+  ctx.err(`mlwb: recorded the golden outputs of "${test.name}" in ${path.relative(ctx.cwd, file)}\n`);
+  return 0;
+}
 
 async function writeReport(ctx: CliContext, file: string, text: string): Promise<void> {
   const target = path.resolve(ctx.cwd, file);

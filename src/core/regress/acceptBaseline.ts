@@ -37,7 +37,9 @@ export function rewriteBaselineReference(text: string, testName: string, id: str
     target = baseline.items[0].value;
     replacement = scalarText(id, baseline.items[0].value);
   }
-  const [start, end] = target.range!;
+  const [start, valueEnd] = target.range!;
+  // A block mapping's range runs over its trailing line break and blanks: those stay.
+  const end = start + text.slice(start, valueEnd).trimEnd().length;
   const out = text.slice(0, start) + replacement + text.slice(end);
   // The edit must mean what it says: the new file names the run and nothing else moved.
   const check = parseDocument(out);

@@ -55,6 +55,7 @@ export function parseTestConfig(file: string, text: string): TestConfig {
     const test = parseTest(scope, item as Node, index, names);
     if (test && scope.problems.length === before) tests.push(test);
   });
+  scope.problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return { file, tests, problems: scope.problems };
 }
 
