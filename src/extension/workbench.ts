@@ -15,6 +15,7 @@ export class Workbench extends Disposable {
   readonly view: vscode.TreeView<unknown>;
   private sessions = new Map<string, FolderSession>();
   private terminalTracker: import('./terminalTracker').TerminalTracker | undefined;
+  private regressionTests: import('./tests/regressionTests').RegressionTests | undefined;
   /** Resolves when every folder's store is open (and, when trusted, its endpoint is up). */
   ready: Promise<void> = Promise.resolve();
 
@@ -85,6 +86,12 @@ export class Workbench extends Disposable {
     if (trusted && !this.terminalTracker) {
       const { TerminalTracker } = await import('./terminalTracker');
       this.terminalTracker = this._register(new TerminalTracker(this.log, (cwd) => this.sessionFor(cwd)));
+    }
+    if (trusted && !this.regressionTests) {
+      const { RegressionTests } = await import('./tests/regressionTests');
+      this.regressionTests = this._register(new RegressionTests({
+        extensionPath: this.context.extensionPath, log: this.log, sessionFor: (p) => this.sessionFor(p), allSessions: () => this.allSessions,
+      }));
     }
   }
 
