@@ -46,6 +46,8 @@ export class RegressionTests extends Disposable {
       this.diagnostics.delete(uri);
     }));
     this._register(vscode.commands.registerCommand('mlwb.tests.acceptBaseline', (item?: vscode.TestItem) => this.acceptBaseline(item)));
+    // Config problems belong in the Problems panel even before the Testing view is opened.
+    void this.discover().catch((err: unknown) => host.log.error(`tests: discovery failed: ${(err as Error).message}`));
   }
 
   private async discover(): Promise<void> {
