@@ -82,8 +82,14 @@ export function resolveSelector(store: Store, s: RunSelector): Resolution {
   }
   const status = s.status ?? 'finished';
   const wantsTestRuns = s.tag?.key === TEST_RUN_TAG;
-  for (const run of store.listRuns({ experiment: s.experiment, status })) {
-    if (s.id && !run.id.startsWith(s.id)) continue;
+  // Ids first, newest first, and whole records one at a time: the first match ends the search.
+  const ids = store.db.prepare<[{ status: string; experiment: string | null; id: string | null }], { id: string }>(`SELECT r.id FROM runs r
+    JOIN experiments e ON e.id = r.experiment_id
+    WHERE r.status = @status AND r.lifecycle_stage = 'active' AND (@experiment IS NULL OR e.name = @experiment)
+      AND (@id IS NULL OR r.id LIKE @id || '%')
+    ORDER BY r.start_time DESC, r.rowid DESC`).all({ status, experiment: s.experiment ?? null, id: s.id ?? null });
+  for (const { id } of ids) {
+    const run = store.getRun(id)!;
     if (s.name !== undefined && run.name !== s.name) continue;
     if (s.tag && run.tags[s.tag.key] !== s.tag.value) continue;
     if (s.script && !runsScript(run, s.script)) continue;
