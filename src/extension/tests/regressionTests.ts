@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadTestConfig } from '../../core/regress/config';
+import { TestResultStore } from '../../core/regress/resultStore';
 import type { FolderSession } from '../folderSession';
 import { Disposable, toDisposable } from '../util/dispose';
 import { runCliTests } from './cliProcess';
@@ -58,7 +59,8 @@ export class RegressionTests extends Disposable {
   private async load(uri: vscode.Uri): Promise<void> {
     if (this.isDisposed || SKIPPED_FOLDER.test(uri.fsPath)) return;
     const config = await loadTestConfig(uri.fsPath);
-    this.tree.update(config, vscode.workspace.asRelativePath(uri));
+    const fileItem = this.tree.update(config, vscode.workspace.asRelativePath(uri));
+    this.showHistory(this.tree.leaves([fileItem]));
     this.diagnostics.set(uri, config.problems.map((p) => {
       const d = new vscode.Diagnostic(new vscode.Range(p.line - 1, p.column - 1, p.line - 1, Number.MAX_SAFE_INTEGER), p.message, vscode.DiagnosticSeverity.Error);
       d.source = 'mlwb';
@@ -131,6 +133,7 @@ export class RegressionTests extends Disposable {
     const cancel = token.onCancellationRequested(() => cli.cancel());
     try {
       const code = await cli.done;
+      this.showHistory(items);
       for (const item of items) {
         if (reported.has(item)) continue;
         if (token.isCancellationRequested) run.skipped(item);
@@ -138,6 +141,22 @@ export class RegressionTests extends Disposable {
       }
     } finally {
       cancel.dispose();
+    }
+  }
+
+  /** Each test's recent results from the store, newest first, next to its name. */
+  private showHistory(items: readonly vscode.TestItem[]): void {
+    const marks = { passed: '✓', failed: '✗', errored: '!' } as const;
+    for (const item of items) {
+      const ref = this.tree.ref(item);
+      const session = ref && this.host.sessionFor(ref.file);
+      if (!ref || !session) continue;
+      try {
+        const history = new TestResultStore(session.store).history(ref.file, ref.name, 10);
+        item.description = history.length ? `history ${history.map((h) => marks[h.status]).join('')}` : undefined;
+      } catch (err) {
+        this.host.log.warn(`tests: no history for ${ref.name}: ${(err as Error).message}`);
+      }
     }
   }
 
