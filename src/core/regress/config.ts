@@ -28,7 +28,7 @@ export async function loadTestConfig(file: string): Promise<TestConfig> {
 export function parseTestConfig(file: string, text: string): TestConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const scope: ParseScope = { file, lines, problems: [] };
+  const scope: ParseScope = { file, text, lines, problems: [] };
   if (doc.errors.length) {
     for (const e of doc.errors) {
       const { line, col } = lines.linePos(e.pos[0]);

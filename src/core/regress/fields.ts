@@ -5,6 +5,8 @@ import type { ConfigProblem, SourcePosition } from './types';
 
 export interface ParseScope {
   file: string;
+  /** The file's text: plain scalars are read as written where YAML would make them numbers. */
+  text: string;
   lines: LineCounter;
   problems: ConfigProblem[];
 }
@@ -18,6 +20,16 @@ export function positionOf(scope: ParseScope, node: Node | null | undefined): So
   const offset = node?.range?.[0] ?? 0;
   const { line, col } = scope.lines.linePos(offset);
   return { line: Math.max(1, line), column: Math.max(1, col) };
+}
+
+/**
+ * A scalar as the user wrote it: run ids such as `12e45` or `0042ab` are plain scalars that YAML
+ * reads as numbers (1.2e46, or 42 with its zeros gone).
+ */
+export function writtenText(scope: ParseScope, node: Node): string | undefined {
+  if (!isScalar(node) || node.value === null) return undefined;
+  if (node.type === 'PLAIN' && node.range) return scope.text.slice(node.range[0], node.range[1]).trim();
+  return String(node.value);
 }
 
 export function report(scope: ParseScope, node: Node | null | undefined, message: string): void {

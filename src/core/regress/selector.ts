@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { isScalar, type Node } from 'yaml';
 import type { Store } from '../store/store';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from '../store/types';
-import { Fields, report, type ParseScope } from './fields';
+import { Fields, report, writtenText, type ParseScope } from './fields';
 
 export interface RunSelector {
   id?: string;
@@ -25,7 +25,7 @@ const KEYS = ['id', 'experiment', 'script', 'tag', 'name', 'status'] as const;
 export function parseSelector(scope: ParseScope, node: Node | undefined, where: string): RunSelector | undefined {
   if (node === undefined) return undefined;
   if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
-    const id = String(node.value);
+    const id = writtenText(scope, node) ?? '';
     if (!/^[0-9a-f]+$/i.test(id)) {
       report(scope, node, `${where}: "${id}" is not a run id; write { experiment: …, script: …, tag: k=v, name: … } or { id: … }.`);
       return undefined;
@@ -36,7 +36,9 @@ export function parseSelector(scope: ParseScope, node: Node | undefined, where: 
   if (!f) return undefined;
   f.onlyKeys(KEYS);
   const selector: RunSelector = {};
-  const id = f.string('id');
+  const idNode = f.node('id');
+  const id = idNode && writtenText(scope, idNode);
+  if (idNode && !id) f.problem('id', `${where}: "id" is empty.`);
   if (id !== undefined) {
     if (/^[0-9a-f]+$/i.test(id)) selector.id = id.toLowerCase();
     else f.problem('id', `${where}: "${id}" is not a run id (ids are hexadecimal).`);

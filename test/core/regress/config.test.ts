@@ -51,6 +51,26 @@ describe('mlwb.tests.yaml parsing', () => {
     assert.deepEqual((config.tests[2].spec as { budgets: unknown }).budgets, { p95Ms: { min: undefined, max: 5 } });
   });
 
+  it('reads run ids as written, even those YAML would take for numbers', () => {
+    const config = parseTestConfig('/w/mlwb.tests.yaml', `tests:
+  - name: t
+    kind: baseline
+    run: { id: 12e45678 }
+    baseline: 0042ab
+    metric: loss
+  - name: u
+    kind: metric
+    run: { id: "0099" }
+    metric: loss
+    max: 1
+`);
+    assert.deepEqual(config.problems, []);
+    const spec = config.tests[0].spec as { run: { id: string }; baseline: { id: string } };
+    assert.equal(spec.run.id, '12e45678');
+    assert.equal(spec.baseline.id, '0042ab');
+    assert.equal((config.tests[1].spec as { run: { id: string } }).run.id, '0099');
+  });
+
   it('gives every problem its line and column, and runs none of the broken tests', () => {
     const text = `tests:
   - name: a
