@@ -9,7 +9,7 @@ import { TestResultStore } from '../../src/core/regress/resultStore';
 import type { TestResult } from '../../src/core/regress/types';
 import { Store } from '../../src/core/store/store';
 import type { RunRecord } from '../../src/core/store/types';
-import { fixture, gitRepo, linearCsv, mlwb, mlwbJson, REPO } from './harness';
+import { fixture, gitRepo, linearCsv, mlwb, mlwbJson, REPO, startMlwb } from './harness';
 
 interface JsonReport {
   summary: { tests: number; passed: number; failed: number; errored: number };
@@ -281,5 +281,30 @@ tests:
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as JsonReport;
     assert.deepEqual(report.results.map((t) => `${t.file} ${t.name} ${t.status}`), ['a/mlwb.tests.yaml rows in a passed', 'b/c/mlwb.tests.yaml rows in b/c passed']);
+  });
+
+  it('stops a training test on SIGTERM (as the editor cancels): the run ends killed, the test errored, exit 143', async () => {
+    fs.writeFileSync(path.join(repo, 'long.yaml'), `tests:
+  - name: long training
+    kind: reproducible-training
+    command: python3 train.py --epochs 100000 --sleep 0.05
+    metrics:
+      loss: { max: 1 }
+`);
+    const cli = startMlwb(['test', '--config', 'long.yaml', '--events'], repo);
+    const deadline = Date.now() + 60_000;
+    while ((cli.stdout().match(/"line":"epoch \d+ /g) ?? []).length < 2) {
+      assert.ok(Date.now() < deadline, `no epochs printed: ${cli.stdout()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    cli.child.kill('SIGTERM');
+    const r = await cli.done;
+    assert.equal(r.code, 143, r.stderr);
+    const result = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; result?: TestResult }).find((e) => e.event === 'result')!.result!;
+    assert.equal(result.status, 'errored');
+    assert.match(result.message, /long\.yaml:\d+: cancelled \(run [0-9a-f]{8} was stopped\)/);
+    const [killed] = await mlwbJson<RunRecord[]>(['runs', 'ls', '--status', 'killed'], repo);
+    assert.equal(killed.tags['mlwb.test'], 'repetition 1');
+    assert.ok(killed.metrics.loss.count >= 2);
   });
 });

@@ -96,9 +96,11 @@ export const testCommand: Command = async (args, ctx) => {
 
   const abort = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
+  // The abort waits a tick: a training process running now gets the signal from its runner first,
+  // and one stop must not look like two (the second would kill it outright).
   const handlers = STOP_SIGNALS.map((s) => [s, () => {
     stoppedBy ??= s;
-    abort.abort();
+    setImmediate(() => abort.abort());
   }] as const);
   for (const [s, h] of handlers) process.on(s, h);
   try {

@@ -62,7 +62,10 @@ export function runScript(options: RunScriptOptions): Promise<ScriptResult> {
     };
     const handlers = STOP_SIGNALS.map((s) => [s, () => onSignal(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
-    const onAbort = () => onSignal('SIGTERM');
+    // An abort that comes with a forwarded signal is the same stop, not a second one (no SIGKILL).
+    const onAbort = () => {
+      if (!stoppedBy) onSignal('SIGTERM');
+    };
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     const settle = (result: Omit<ScriptResult, 'stoppedBy' | 'processExitCode'>) => {

@@ -88,10 +88,9 @@ export class RegressionTests extends Disposable {
         byFile.set(file, [...(byFile.get(file) ?? []), item]);
       }
       for (const [file, fileItems] of byFile) {
-        if (token.isCancellationRequested) break;
-        await this.runFile(run, file, fileItems, token);
+        if (token.isCancellationRequested) fileItems.forEach((item) => run.skipped(item));
+        else await this.runFile(run, file, fileItems, token);
       }
-      for (const item of items) if (token.isCancellationRequested) run.skipped(item);
     } finally {
       run.end();
     }
