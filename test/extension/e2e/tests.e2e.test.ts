@@ -7,15 +7,19 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { REPO } from '../../../scripts/lib/paths';
+import { type HistoryEntry, TestResultStore } from '../../../src/core/regress/resultStore';
+import { Store } from '../../../src/core/store/store';
 import { RESULTS, startHarness } from './harness';
 
 const TEST_TIMEOUT_MS = 15 * 60_000;
 const DIR = path.join(RESULTS, 'tests');
 
-/** Penguins without a recorded sex, counted here from the CSV: what the failing test must report. */
-function unsexedPenguins(): { missing: number; rows: number } {
-  const rows = readFileSync(path.join(REPO, 'demo', 'data', 'penguins.csv'), 'utf8').trim().split('\n').slice(1);
-  return { missing: rows.filter((r) => r.split(',').at(-1)!.trim() === '').length, rows: rows.length };
+/** The penguins' `sex` column, counted here from the CSV: what the failing test must report. */
+function sexColumn(): { missing: number; rows: number; odd: Map<string, number> } {
+  const values = readFileSync(path.join(REPO, 'demo', 'data', 'penguins.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',').at(-1)!.trim());
+  const odd = new Map<string, number>();
+  for (const v of values) if (v !== '' && v !== 'MALE' && v !== 'FEMALE') odd.set(v, (odd.get(v) ?? 0) + 1);
+  return { missing: values.filter((v) => v === '').length, rows: values.length, odd };
 }
 
 test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, async (t) => {
@@ -31,54 +35,84 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
 
     const explorer = page.locator('[id="workbench.view.extension.test"]');
     const row = (name: string) => explorer.locator('.monaco-list-row', { hasText: name }).first();
-
-    await t.test('the Test Explorer lists the demo tests, grouped by kind', async () => {
-      await page.getByRole('tab', { name: /Testing/ }).click();
-      const fileRow = row('mlwb.tests.yaml');
-      await fileRow.waitFor({ timeout: 60_000 });
-      // Expand everything: file → kinds → tests.
-      await h.command('Test: Expand All');
-      for (const name of ['metric', 'baseline', 'data-invariants', 'reproducible-training', 'validation accuracy stays high',
-        'no worse than the accepted model', 'penguin measurements are sane', 'every penguin was sexed', 'training reproduces']) {
-        await row(name).waitFor({ timeout: 20_000 });
+    const filter = page.getByPlaceholder('Filter (e.g. text, !exclude, @tag)');
+    /** Filtering the Testing view by a test's name shows it with its file and kind expanded. */
+    const show = async (name: string) => {
+      await filter.fill(name);
+      await row(name).waitFor({ timeout: 20_000 });
+      return row(name);
+    };
+    const PASSING = ['validation accuracy stays high', 'no worse than the accepted model', 'penguin measurements are sane', 'training reproduces'];
+    const step = (name: string, fn: () => Promise<void>) => t.test(name, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        await h.screenshot(`failure-${name.slice(0, 30).replace(/\W+/g, '-')}`).catch(() => undefined);
+        throw err;
       }
+    });
+
+    await step('the Test Explorer lists the demo tests, grouped by file and kind', async () => {
+      await page.getByRole('tab', { name: /Testing/ }).click();
+      await row('mlwb.tests.yaml').waitFor({ timeout: 60_000 });
+      for (const [kind, name] of [['metric', PASSING[0]], ['baseline', PASSING[1]], ['data-invariants', PASSING[2]], ['data-invariants', 'every penguin was sexed'], ['reproducible-training', PASSING[3]]]) {
+        const r = await show(name);
+        // The row above a test is its kind's group, under the file.
+        const labels = await explorer.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+        const at = labels.findIndex((l) => l.includes(name));
+        assert.ok(labels[at - 1]?.startsWith(kind), `${name} is under ${kind}: ${labels.join(' | ')}`);
+        assert.ok(labels.slice(0, at - 1).some((l) => l.includes('mlwb.tests.yaml')), labels.join(' | '));
+        await r.waitFor();
+      }
+      await filter.fill('');
       await h.screenshot('01-test-explorer');
     });
 
-    await t.test('Run All runs them; the failing one shows expected vs actual', async () => {
+    await step('Run All runs them; the failing one shows expected vs actual', async () => {
       await page.keyboard.press('Control+P');
       await page.locator('.quick-input-widget input').fill('mlwb.tests.yaml');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'mlwb.tests.yaml' }).first().click();
       await h.command('Test: Run All Tests');
-      const peek = page.locator('.peekview-widget', { hasText: 'missing share' }).first();
+      const peek = page.locator('.peekview-widget', { hasText: 'column sex' }).first();
       await peek.waitFor({ timeout: 240_000 });
-      const { missing, rows } = unsexedPenguins();
+      const { odd } = sexColumn();
+      assert.ok(odd.size > 0, 'the data has an odd value in sex');
       const text = await peek.innerText();
-      assert.match(text, new RegExp(`column sex: missing share: expected ≤ 0%, got ${Number(((missing / rows) * 100).toPrecision(3))}% \\(${missing} of ${rows}\\)`));
+      assert.ok(text.includes(`column sex: allowed values: expected one of MALE, FEMALE, got also ${[...odd].map(([v, n]) => `${v} (${n})`).join(', ')}`), text);
+      assert.match(text, /\bExpected\b[\s\S]*\bActual\b/, 'the peek shows expected and actual side by side');
       await h.screenshot('02-failure-expected-vs-actual');
       mkdirSync(path.join(REPO, 'docs', 'screenshots'), { recursive: true });
       copyFileSync(path.join(DIR, 'screenshots', '02-failure-expected-vs-actual.png'), path.join(REPO, 'docs', 'screenshots', 'test-explorer.png'));
       await page.keyboard.press('Escape');
-      // Every other test passes: results are in the store's history, read back through the CLI's JSON.
+      // The results are in the store, per test: the failing one has both checks the data breaks.
       const deadline = Date.now() + 240_000;
-      let labels: string[] = [];
+      let latest: Map<string, HistoryEntry | undefined> = new Map();
       while (Date.now() < deadline) {
-        labels = await explorer.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-        if (labels.filter((l) => /passed/i.test(l)).length >= 4) break;
-        await page.waitForTimeout(1000);
+        const store = Store.open({ cwd: h.workspace, create: false });
+        try {
+          const results = new TestResultStore(store);
+          latest = new Map([...PASSING, 'every penguin was sexed'].map((n) => [n, results.history(path.join(h.workspace, 'mlwb.tests.yaml'), n, 1)[0]]));
+        } finally {
+          store.close();
+        }
+        if ([...latest.values()].every(Boolean)) break;
+        await page.waitForTimeout(2000);
       }
+      for (const name of PASSING) assert.equal(latest.get(name)?.status, 'passed', `${name}: ${latest.get(name)?.message}`);
+      const failing = latest.get('every penguin was sexed')!;
+      const { missing, rows } = sexColumn();
+      assert.equal(failing.status, 'failed');
+      assert.deepEqual(failing.checks.filter((c) => !c.ok).map((c) => c.label), ['column sex: missing share', 'column sex: allowed values']);
+      assert.equal(failing.checks.find((c) => c.label === 'column sex: missing share')!.actual, `${Number(((missing / rows) * 100).toPrecision(3))}% (${missing} of ${rows})`);
+      const labels = await explorer.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label')} ${e.innerHTML.match(/testing-(passed|failed)-icon/)?.[0] ?? ''}`));
       writeFileSync(path.join(DIR, 'explorer-labels.txt'), labels.join('\n'));
-      for (const name of ['validation accuracy stays high', 'no worse than the accepted model', 'penguin measurements are sane', 'training reproduces']) {
-        assert.ok(labels.some((l) => l.includes(name) && /passed/i.test(l)), `${name} passed: ${labels.join(' | ')}`);
-      }
-      assert.ok(labels.some((l) => l.includes('every penguin was sexed') && /failed/i.test(l)), labels.join(' | '));
       await h.screenshot('03-after-run');
     });
 
-    await t.test('Accept as Baseline (test context menu) moves the baseline to the current run in the file', async () => {
+    await step('Accept as Baseline (test context menu) moves the baseline to the current run in the file', async () => {
       const yamlFile = path.join(h.workspace, 'mlwb.tests.yaml');
       const before = readFileSync(yamlFile, 'utf8');
-      await row('no worse than the accepted model').click({ button: 'right' });
+      await (await show('no worse than the accepted model')).click({ button: 'right' });
       await page.locator('.context-view .action-label', { hasText: 'Accept as Baseline' }).first().click();
       const latest = JSON.parse(mlwbCli('runs', 'ls', '--experiment', 'train.py', '--json').toString()) as { id: string; name: string; tags: Record<string, string> }[];
       const current = latest.find((r) => !r.tags['mlwb.test'] && r.name !== 'baseline')!;
@@ -92,7 +126,7 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
       await h.screenshot('04-accepted-baseline');
     });
 
-    await t.test("the extension's log has no errors", () => {
+    await step("the extension's log has no errors", async () => {
       const errors = h.extensionLog().split('\n').filter((l) => /\[error\]/.test(l));
       assert.deepEqual(errors, []);
     });
