@@ -59,8 +59,7 @@ export class RegressionTests extends Disposable {
   private async load(uri: vscode.Uri): Promise<void> {
     if (this.isDisposed || SKIPPED_FOLDER.test(uri.fsPath)) return;
     const config = await loadTestConfig(uri.fsPath);
-    const fileItem = this.tree.update(config, vscode.workspace.asRelativePath(uri));
-    this.showHistory(this.tree.leaves([fileItem]));
+    this.tree.update(config, vscode.workspace.asRelativePath(uri));
     this.diagnostics.set(uri, config.problems.map((p) => {
       const d = new vscode.Diagnostic(new vscode.Range(p.line - 1, p.column - 1, p.line - 1, Number.MAX_SAFE_INTEGER), p.message, vscode.DiagnosticSeverity.Error);
       d.source = 'mlwb';
@@ -132,7 +131,7 @@ export class RegressionTests extends Disposable {
     const cancel = token.onCancellationRequested(() => cli.cancel());
     try {
       const code = await cli.done;
-      this.showHistory(items);
+      this.showHistory(run, items);
       for (const item of items) {
         if (reported.has(item)) continue;
         if (token.isCancellationRequested) run.skipped(item);
@@ -143,16 +142,16 @@ export class RegressionTests extends Disposable {
     }
   }
 
-  /** Each test's recent results from the store, newest first, next to its name. */
-  private showHistory(items: readonly vscode.TestItem[]): void {
+  /** Each test's recent results from the store, newest first, in the run's output (the history per test). */
+  private showHistory(run: vscode.TestRun, items: readonly vscode.TestItem[]): void {
     const marks = { passed: '✓', failed: '✗', errored: '!' } as const;
     for (const item of items) {
       const ref = this.tree.ref(item);
       const session = ref && this.host.sessionFor(ref.file);
       if (!ref || !session) continue;
       try {
-        const history = new TestResultStore(session.store).history(ref.file, ref.name, 10);
-        item.description = history.length ? `history ${history.map((h) => marks[h.status]).join('')}` : undefined;
+        const history = new TestResultStore(session.store).history(ref.file, ref.name, 20);
+        if (history.length) run.appendOutput(`history of ${ref.name}, newest first: ${history.map((h) => marks[h.status]).join('')}\r\n`, undefined, item);
       } catch (err) {
         this.host.log.warn(`tests: no history for ${ref.name}: ${(err as Error).message}`);
       }

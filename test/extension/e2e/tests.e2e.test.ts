@@ -35,12 +35,14 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
 
     const explorer = page.locator('[id="workbench.view.extension.test"]');
     const row = (name: string) => explorer.locator('.monaco-list-row', { hasText: name }).first();
-    const filter = page.getByPlaceholder('Filter (e.g. text, !exclude, @tag)');
-    /** Filtering the Testing view by a test's name shows it with its file and kind expanded. */
-    const show = async (name: string) => {
-      await filter.fill(name);
-      await row(name).waitFor({ timeout: 20_000 });
-      return row(name);
+    /** Expands every collapsed row of the Testing view (file → kinds → tests). */
+    const expandAll = async () => {
+      for (let i = 0; i < 30; i++) {
+        const collapsed = explorer.locator('.monaco-list-row[aria-expanded="false"]');
+        if ((await collapsed.count()) === 0) return;
+        await collapsed.first().locator('.monaco-tl-twistie').click();
+        await page.waitForTimeout(300);
+      }
     };
     const PASSING = ['validation accuracy stays high', 'no worse than the accepted model', 'penguin measurements are sane', 'training reproduces'];
     const step = (name: string, fn: () => Promise<void>) => t.test(name, async () => {
@@ -55,16 +57,17 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
     await step('the Test Explorer lists the demo tests, grouped by file and kind', async () => {
       await page.getByRole('tab', { name: /Testing/ }).click();
       await row('mlwb.tests.yaml').waitFor({ timeout: 60_000 });
+      await expandAll();
+      const rows = await explorer.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => ({ level: Number(e.getAttribute('aria-level')), text: e.textContent ?? '' })));
+      const groupOf = (name: string) => {
+        const at = rows.findIndex((r) => r.level === 3 && r.text.startsWith(name));
+        assert.ok(at > 0, `${name} is listed: ${JSON.stringify(rows)}`);
+        return rows.slice(0, at).reverse().find((r) => r.level === 2)?.text;
+      };
+      assert.ok(rows[0].level === 1 && rows[0].text.startsWith('mlwb.tests.yaml'), JSON.stringify(rows));
       for (const [kind, name] of [['metric', PASSING[0]], ['baseline', PASSING[1]], ['data-invariants', PASSING[2]], ['data-invariants', 'every penguin was sexed'], ['reproducible-training', PASSING[3]]]) {
-        const r = await show(name);
-        // The row above a test is its kind's group, under the file.
-        const labels = await explorer.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
-        const at = labels.findIndex((l) => l.includes(name));
-        assert.ok(labels[at - 1]?.startsWith(kind), `${name} is under ${kind}: ${labels.join(' | ')}`);
-        assert.ok(labels.slice(0, at - 1).some((l) => l.includes('mlwb.tests.yaml')), labels.join(' | '));
-        await r.waitFor();
+        assert.ok(groupOf(name)?.startsWith(kind), `${name} is under ${kind}: ${JSON.stringify(rows)}`);
       }
-      await filter.fill('');
       await h.screenshot('01-test-explorer');
     });
 
@@ -112,7 +115,8 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
     await step('Accept as Baseline (test context menu) moves the baseline to the current run in the file', async () => {
       const yamlFile = path.join(h.workspace, 'mlwb.tests.yaml');
       const before = readFileSync(yamlFile, 'utf8');
-      await (await show('no worse than the accepted model')).click({ button: 'right' });
+      await expandAll();
+      await row('no worse than the accepted model').click({ button: 'right' });
       await page.locator('.context-view .action-label', { hasText: 'Accept as Baseline' }).first().click();
       const latest = JSON.parse(mlwbCli('runs', 'ls', '--experiment', 'train.py', '--json').toString()) as { id: string; name: string; tags: Record<string, string> }[];
       const current = latest.find((r) => !r.tags['mlwb.test'] && r.name !== 'baseline')!;
