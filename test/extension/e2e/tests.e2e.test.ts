@@ -130,6 +130,37 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
       await h.screenshot('04-accepted-baseline');
     });
 
+    await step('continuous run re-runs the metric test when a new run finishes', async () => {
+      await h.command('Test: Start Continuous Run');
+      mlwbCli('run', '--name', 'newest', '--', 'python3', 'train.py', '--epochs', '2', '--delay', '0');
+      const runs = JSON.parse(mlwbCli('runs', 'ls', '--experiment', 'train.py', '--json').toString()) as { id: string; name: string }[];
+      const newest = runs.find((r) => r.name === 'newest')!;
+      const deadline = Date.now() + 90_000;
+      let seen: HistoryEntry | undefined;
+      while (!seen && Date.now() < deadline) {
+        await page.waitForTimeout(1000);
+        const store = Store.open({ cwd: h.workspace, create: false });
+        try {
+          seen = new TestResultStore(store).history(path.join(h.workspace, 'mlwb.tests.yaml'), PASSING[0], 5).find((e) => e.runId === newest.id);
+        } finally {
+          store.close();
+        }
+      }
+      assert.ok(seen, 'the metric test ran again on the new run');
+      await h.screenshot('05-continuous-run');
+      await h.command('Test: Stop Continuous Run').catch(() => undefined);
+    });
+
+    await step('a broken test file puts its problems, with lines, in the Problems panel', async () => {
+      mkdirSync(path.join(h.workspace, 'broken'), { recursive: true });
+      writeFileSync(path.join(h.workspace, 'broken', 'mlwb.tests.yaml'), 'tests:\n  - name: typo\n    kind: metrik\n');
+      await h.command('Problems: Focus on Problems View');
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown kind "metrik"' }).first();
+      await problem.waitFor({ timeout: 30_000 });
+      assert.match(await problem.innerText(), /\[Ln 3, Col 11\]/);
+      await h.screenshot('06-problems');
+    });
+
     await step("the extension's log has no errors", async () => {
       const errors = h.extensionLog().split('\n').filter((l) => /\[error\]/.test(l));
       assert.deepEqual(errors, []);
