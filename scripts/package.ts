@@ -29,12 +29,12 @@ export async function packageExtension(): Promise<string> {
 function stage(): void {
   rmSync(vsixStage, { recursive: true, force: true });
   mkdirSync(vsixStage, { recursive: true });
-  for (const entry of ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'dist', 'media', 'python']) {
+  for (const entry of ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'dist', 'media', 'python', 'schemas']) {
     const from = path.join(REPO, entry);
     if (existsSync(from)) cpSync(from, path.join(vsixStage, entry), { recursive: true, filter: (p) => !p.includes('__pycache__') });
   }
   const modules = path.join(vsixStage, 'dist', 'node_modules');
-  rmSync(path.join(vsixStage, 'dist', 'cli.js'), { force: true });
+  // dist/cli.js stays: the Test Explorer runs `mlwb test` in a child process with it.
   const copy = (name: string, ...parts: string[]) =>
     cpSync(path.join(REPO, 'node_modules', name, ...parts), path.join(modules, name, ...parts), { recursive: true });
   for (const part of ['package.json', 'lib']) copy('better-sqlite3', part);

@@ -15,6 +15,7 @@ import { serveCommand } from './commands/serve';
 import { syncCommand } from './commands/sync';
 import { closableOutput } from './output';
 import { visible } from './terminalText';
+import { testCommand } from './commands/test';
 import { USAGE } from './usage';
 
 const COMMANDS: Record<string, Command> = {
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   devices: devicesCommand,
   model: modelCommand,
   drift: driftCommand,
+  test: testCommand,
 };
 registerRunsSubcommand('reproduce', reproduceCommand);
 registerRunsSubcommand('compare', compareCommand);

@@ -40,6 +40,11 @@ Usage:
                                  data drift of CUR against REF (CSV, TSV, JSON lines,
                                  Parquet); exit 1 on dataset drift with --fail-on-drift;
                                  kept in the store when there is one (--save creates it)
+  mlwb test [--config FILE]… [--filter NAME] [--junit FILE] [--json] [--md FILE]
+            [--update-baseline] [--device D] [--record-golden NAME]
+                                 the regression tests of every mlwb.tests.yaml here and
+                                 below (or FILE); exit 0 all pass, 1 any fails, 2 a config
+                                 error; --update-baseline moves baselines to the current runs
 
 Options for every command:
   --store DIR                    the store folder (default: .mlwb/ here or in a parent;

@@ -23,6 +23,7 @@ export class Workbench extends Disposable {
   private readonly sessionsChanged = this._register(new vscode.EventEmitter<void>());
   /** The folder sessions were reopened: views holding an old session must follow. */
   readonly onDidChangeSessions = this.sessionsChanged.event;
+  private regressionTests: import('./tests/regressionTests').RegressionTests | undefined;
   /** Resolves when every folder's store is open (and, when trusted, its endpoint is up). */
   ready: Promise<void> = Promise.resolve();
 
@@ -103,6 +104,12 @@ export class Workbench extends Disposable {
     if (trusted && !this.terminalTracker) {
       const { TerminalTracker } = await import('./terminalTracker');
       this.terminalTracker = this._register(new TerminalTracker(this.log, (cwd) => this.sessionFor(cwd)));
+    }
+    if (trusted && !this.regressionTests) {
+      const { RegressionTests } = await import('./tests/regressionTests');
+      this.regressionTests = this._register(new RegressionTests({
+        extensionPath: this.context.extensionPath, log: this.log, sessionFor: (p) => this.sessionFor(p), allSessions: () => this.allSessions,
+      }));
     }
   }
 

@@ -10,6 +10,8 @@ export interface RunScriptOptions {
   onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
   /** How long a stopped child may take to exit before it is killed outright. */
   killGraceMs?: number;
+  /** Stops the child as SIGTERM would (a cancelled regression test). */
+  signal?: AbortSignal;
 }
 
 export interface ScriptResult {
@@ -60,11 +62,17 @@ export function runScript(options: RunScriptOptions): Promise<ScriptResult> {
     };
     const handlers = STOP_SIGNALS.map((s) => [s, () => onSignal(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
+    // An abort that comes with a forwarded signal is the same stop, not a second one (no SIGKILL).
+    const onAbort = () => {
+      if (!stoppedBy) onSignal('SIGTERM');
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
 
     const settle = (result: Omit<ScriptResult, 'stoppedBy' | 'processExitCode'>) => {
       if (settled) return;
       settled = true;
       for (const [s, h] of handlers) process.off(s, h);
+      options.signal?.removeEventListener('abort', onAbort);
       clearTimeout(killTimer);
       clearTimeout(closeTimer);
       const processExitCode = result.startError

@@ -202,6 +202,27 @@ export const MIGRATIONS: readonly Migration[] = [
     FOREIGN KEY (run_id, key) REFERENCES metrics(run_id, key) ON DELETE CASCADE
   ) WITHOUT ROWID;
   `,
+  // 7: regression test results (src/core/regress/resultStore.ts): one row per test per run of it,
+  // its history. Keyed by the config file (relative to the store's folder) and the test's name;
+  // no foreign key to runs, so deleting a run keeps the history that read it.
+  `
+  CREATE TABLE test_results (
+    id              INTEGER PRIMARY KEY,
+    config_file     TEXT NOT NULL,
+    test_name       TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('passed', 'failed', 'errored')),
+    message         TEXT NOT NULL,
+    expected        TEXT NOT NULL,
+    actual          TEXT NOT NULL,
+    checks          TEXT NOT NULL,
+    run_id          TEXT,
+    baseline_run_id TEXT,
+    started_at      INTEGER NOT NULL,
+    duration_ms     REAL NOT NULL
+  );
+  CREATE INDEX test_results_by_test ON test_results(config_file, test_name, started_at);
+  `,
 ];
 
 /**
