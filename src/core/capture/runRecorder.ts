@@ -10,6 +10,7 @@ import { captureEnvironment } from './environment';
 import { captureGit } from './gitInfo';
 import { LogCapture } from './logCapture';
 import { OutputMetricParser } from './outputMetrics';
+import { PARAM_DEFAULTS_TAG, scriptDefaults } from './scriptDefaults';
 
 export interface RunRecorderOptions {
   name?: string;
@@ -92,11 +93,14 @@ export class RunRecorder {
       throw new MlwbError(`Data file not found: ${p}.`, 'Check the --data path.', 2);
     })));
     const params: Record<string, ParamValue> = parseCommandParams(options.command);
+    const defaults = await scriptDefaults(options.command, options.cwd, params);
     const name = options.name ?? defaultRunName(options.command, params);
     const experiment = options.experiment ?? defaultExperiment(options.command, options.cwd);
     const id = store.createRun({ name, experiment, source: options.source, command: options.command, cwd: options.cwd });
-    store.logParams(id, params);
-    if (options.tags) store.setTags(id, options.tags);
+    store.logParams(id, { ...defaults, ...params });
+    const defaultKeys = Object.keys(defaults);
+    const tags = { ...options.tags, ...(defaultKeys.length ? { [PARAM_DEFAULTS_TAG]: defaultKeys.join(',') } : {}) };
+    if (Object.keys(tags).length) store.setTags(id, tags);
     const recorder = new RunRecorder(store, id, name, experiment, patterns, options.onNote ?? (() => {}));
     recorder.capture('git', captureGit(options.cwd), (g) => store.setGit(id, g.git, g.note));
     recorder.capture('environment', captureEnvironment({ command: options.command, cwd: options.cwd, env: options.env }),
