@@ -7,6 +7,7 @@ import { TrackedCellStatus } from './notebooks/cellStatus';
 import { enableNotebookTracking, installPythonClient } from './notebooks/notebookCommands';
 import { selectInterpreter } from './python/interpreter';
 import { Disposable } from './util/dispose';
+import { WalkthroughProgress } from './walkthroughProgress';
 import { reportError } from './util/errors';
 import type { Workbench } from './workbench';
 
@@ -15,6 +16,7 @@ export class EditorEntryPoints extends Disposable {
     super();
     this._register(new TrainingScriptLens(wb));
     this._register(new TrackedCellStatus(wb));
+    this._register(new WalkthroughProgress(wb));
     const register = (id: string, fn: (...args: never[]) => Promise<void>) => this._register(vscode.commands.registerCommand(id, async (...args: never[]) => {
       try {
         await fn(...args);
@@ -31,6 +33,7 @@ export class EditorEntryPoints extends Disposable {
     register('mlwb.runWithParameters', (uri?: vscode.Uri) => runWithParameters(wb, scriptOf(uri)));
     register('mlwb.enableNotebookTracking', () => enableNotebookTracking());
     register('mlwb.installPythonClient', () => installPythonClient(wb));
+    wb.log.info('editor: CodeLens on training scripts, %%track cell status and their commands registered');
     register('mlwb.selectPython', () => selectInterpreter(vscode.workspace.workspaceFolders?.[0]?.uri));
   }
 }

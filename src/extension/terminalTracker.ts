@@ -9,8 +9,10 @@ import { MERGED_INTO_TAG, mergeRunInto, sameProcessCommand } from '../core/live/
 import { HeldOutput } from '../core/live/heldOutput';
 import { TerminalTextDecoder } from '../core/live/terminalText';
 import type { RunStatus } from '../core/store/types';
+import { isLensTerminal } from './codelens/runScript';
 import type { FolderSession } from './folderSession';
 import { Disposable } from './util/dispose';
+import { STARTED_FROM_TAG } from './walkthroughProgress';
 
 /** How long after a terminal opens shell integration may still arrive. */
 const SHELL_INTEGRATION_GRACE_MS = 5000;
@@ -23,6 +25,8 @@ interface Tracked {
   /** The run being created for a candidate that showed metrics. */
   promotion?: Promise<RunRecorder>;
   terminalName: string;
+  /** Opened by Run & Track on a script's CodeLens. */
+  fromLens: boolean;
   line: string;
   session: FolderSession;
   command: string[];
@@ -108,7 +112,7 @@ export class TerminalTracker extends Disposable {
       return undefined;
     }
     const tracked: Tracked = {
-      session, line, terminalName: e.terminal.name, command: decision.command, cwd: decision.cwd, pumped: Promise.resolve(),
+      session, line, terminalName: e.terminal.name, fromLens: isLensTerminal(e.terminal), command: decision.command, cwd: decision.cwd, pumped: Promise.resolve(),
     };
     if (decision.track === 'tentative') {
       tracked.held = new HeldOutput();
@@ -127,7 +131,7 @@ export class TerminalTracker extends Disposable {
       command: t.command,
       cwd: t.cwd,
       source: 'terminal',
-      tags: { 'mlwb.terminal': t.terminalName },
+      tags: { 'mlwb.terminal': t.terminalName, ...(t.fromLens ? { [STARTED_FROM_TAG]: 'codelens' } : {}) },
       onNote: (msg) => this.log.warn(`terminal run: ${msg}`),
     });
   }

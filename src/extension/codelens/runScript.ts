@@ -14,6 +14,13 @@ import type { Workbench } from '../workbench';
 /** How long a new terminal may take to report shell integration before the command is sent as text. */
 const SHELL_INTEGRATION_WAIT_MS = 5000;
 
+/** Terminals opened by Run & Track: their runs are tagged as started from the lens. */
+const lensTerminals = new WeakSet<vscode.Terminal>();
+
+export function isLensTerminal(terminal: vscode.Terminal): boolean {
+  return lensTerminals.has(terminal);
+}
+
 /** POSIX shell quoting, only where needed. */
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
@@ -39,6 +46,7 @@ export async function runAndTrack(wb: Workbench, script: vscode.Uri, args: strin
     env: bundledClientEnv(wb.context.extensionPath),
     iconPath: new vscode.ThemeIcon('beaker'),
   });
+  lensTerminals.add(terminal);
   terminal.show();
   const line = [python.path, name, ...args].map(shellQuote).join(' ');
   const integration = terminal.shellIntegration ?? (await shellIntegrationOf(terminal));

@@ -47,6 +47,7 @@ export class TrainingScriptLens extends Disposable implements vscode.CodeLensPro
       return [];
     }
     this.shown.add(file);
+    this.wb.log.trace(`codelens: ${file}: ${verdict.reason}; ${runs.length} run(s)`);
     const line = verdict.guardLine ?? 0;
     const range = new vscode.Range(line, 0, line, 0);
     const lenses: vscode.CodeLens[] = [];
