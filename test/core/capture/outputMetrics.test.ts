@@ -141,6 +141,12 @@ describe('OutputMetricParser: library output as it really looks', () => {
     ]);
   });
 
+  it('reads Keras progress lines redrawn with \\r as one point per epoch (the final redraw), as a terminal delivers them', () => {
+    const keras = 'Epoch 1/2\n 1/32 [>.............] - ETA: 1s - loss: 0.9\r16/32 [=======>......] - ETA: 0s - loss: 0.7\r32/32 [==============] - 0s 1ms/step - loss: 0.5\n'
+      + 'Epoch 2/2\n 1/32 [>.............] - ETA: 1s - loss: 0.45\r32/32 [==============] - 0s 1ms/step - loss: 0.4\n';
+    assert.deepEqual(parse(keras), [['loss', 1, 0.5], ['loss', 2, 0.4]]);
+  });
+
   it('reads lines coloured with ANSI codes (CSI colours, OSC titles)', () => {
     assert.deepEqual(parse('\x1b[1m\x1b[32mepoch 2\x1b[0m loss=\x1b[33m0.25\x1b[0m acc=0.9\n\x1b]0;title\x07step 3 lr=0.1\n'),
       [['loss', 2, 0.25], ['acc', 2, 0.9], ['lr', 3, 0.1]]);
