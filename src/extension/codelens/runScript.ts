@@ -12,7 +12,7 @@ import { pythonOrAsk } from '../python/interpreter';
 import type { Workbench } from '../workbench';
 
 /** How long a new terminal may take to report shell integration before the command is sent as text. */
-const SHELL_INTEGRATION_WAIT_MS = 5000;
+const SHELL_INTEGRATION_WAIT_MS = 20_000;
 
 /** Terminals opened by Run & Track: their runs are tagged as started from the lens. */
 const lensTerminals = new WeakSet<vscode.Terminal>();

@@ -27,6 +27,12 @@ function execute(command: string, args: string[], cwd: string, env: NodeJS.Proce
   });
 }
 
+/** README shows the screenshots of a passing run. */
+function publish(screenshot: string): void {
+  mkdirSync(path.join(REPO, 'docs', 'screenshots'), { recursive: true });
+  copyFileSync(screenshot, path.join(REPO, 'docs', 'screenshots', path.basename(screenshot)));
+}
+
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   for (const until = Date.now() + timeoutMs; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) if (check()) return;
   throw new Error(`timed out waiting for ${what}`);
@@ -80,7 +86,7 @@ test('CodeLens on the training script and status items on %%track cells', { time
       assert.equal(run.tags['mlwb.terminal'], 'train.py', 'the terminal is named after the script');
       const expected = `last: val_accuracy ${formatMetricValue(run.metrics.val_accuracy.last)}`;
       await lens.locator('a', { hasText: expected }).first().waitFor({ timeout: 20_000 });
-      await h.screenshot('codelens');
+      publish(await h.screenshot('codelens'));
     });
 
     await t.test('the demo notebook, run by a real kernel, shows each %%track cell\'s run and metric', async () => {
@@ -97,25 +103,24 @@ test('CodeLens on the training script and status items on %%track cells', { time
       await page.locator('.quick-input-widget input').fill('penguins.ipynb');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'penguins.ipynb' }).first().waitFor();
       await page.keyboard.press('Enter');
+      await page.locator('.notebook-editor .cell-list-container .code-cell-row').first().waitFor({ timeout: 60_000 });
       for (const run of cellRuns) {
         assert.equal(run.status, 'finished');
         const text = `✓ val_accuracy ${formatMetricValue(run.metrics.val_accuracy.last)}`;
-        await page.locator('.cell-statusbar-container', { hasText: text }).first().waitFor({ timeout: 30_000 });
+        await page.locator('.cell-statusbar-container', { hasText: text }).first().waitFor({ timeout: 30_000 }).catch(async (err: Error) => {
+          const bars = await page.locator('.cell-statusbar-container').allInnerTexts();
+          throw new Error(`${err.message}\ncell status bars: ${JSON.stringify(bars)}\nlog:\n${h.extensionLog()}`);
+        });
       }
       const items = await page.locator('.cell-statusbar-container .cell-status-item', { hasText: /val_accuracy/ }).allInnerTexts();
       assert.equal(items.length, 2, `one status item per tracked cell: ${JSON.stringify(items)}`);
-      await h.screenshot('notebook-status');
+      publish(await h.screenshot('notebook-status'));
     });
 
     await t.test("the extension's log has no errors", () => {
       const errors = h.extensionLog().split('\n').filter((l) => /\[error\]/.test(l));
       assert.deepEqual(errors, []);
     });
-    // The screenshots README shows.
-    mkdirSync(path.join(REPO, 'docs', 'screenshots'), { recursive: true });
-    for (const name of ['codelens', 'notebook-status']) {
-      copyFileSync(path.join(DIR, 'screenshots', `${name}.png`), path.join(REPO, 'docs', 'screenshots', `${name}.png`));
-    }
   } catch (err) {
     writeFileSync(path.join(DIR, 'console-errors.txt'), consoleErrors.join('\n'));
     await h.screenshot('failure').catch(() => undefined);
