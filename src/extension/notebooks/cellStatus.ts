@@ -30,12 +30,19 @@ export class TrackedCellStatus extends Disposable implements vscode.NotebookCell
   provideCellStatusBarItems(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem[] {
     if (cell.kind !== vscode.NotebookCellKind.Code) return [];
     const text = cell.document.getText();
+    if (lacksClient(cell)) {
+      const item = new vscode.NotebookCellStatusBarItem('$(warning) mlwb client not installed in this kernel — Install…', vscode.NotebookCellStatusBarAlignment.Left);
+      item.command = { title: 'Install the mlwb Python Client', command: 'mlwb.installPythonClient' };
+      item.tooltip = 'The kernel cannot import mlwb: run "Install the mlwb Python Client" (offline, from the extension), then restart the kernel.';
+      return [item];
+    }
     if (!text.trimStart().startsWith('%%track')) return [];
     const notebook = cell.notebook.uri.fsPath;
     const session = this.wb.sessionFor(notebook);
     if (!session) return [];
     const runs = session.model.experiments().flatMap((g) => g.runs);
     const match = matchCellRun(runs, { notebook, text, executionCount: cell.executionSummary?.executionOrder });
+    this.wb.log.trace(`cell status: ${cell.notebook.uri.toString()} cell ${cell.index} exec=${cell.executionSummary?.executionOrder} → ${match?.run.id ?? 'no run'}`);
     if (!match) return [];
     const { run, current } = match;
     const label = cellStatusText(run, this.wb.keyMetricSetting()) + (current ? '' : ' · earlier version');
@@ -46,4 +53,17 @@ export class TrackedCellStatus extends Disposable implements vscode.NotebookCell
       : `The run "${run.name}" is of an earlier version of this cell (edited since it ran) — click to open`;
     return [item];
   }
+}
+
+/** What a kernel without the client prints for `%load_ext mlwb` or `%%track`. */
+const MISSING_CLIENT = /No module named '?mlwb'?|Cell magic `%%track` not found/;
+
+const ERROR_MIMES = new Set(['application/vnd.code.notebook.error', 'application/vnd.code.notebook.stderr', 'application/vnd.code.notebook.stdout']);
+/** Errors are short; anything longer is not the one looked for (and is not worth decoding). */
+const MAX_ERROR_BYTES = 64 * 1024;
+
+function lacksClient(cell: vscode.NotebookCell): boolean {
+  const decoder = new TextDecoder();
+  return cell.outputs.some((o) => o.items.some((item) => ERROR_MIMES.has(item.mime) && item.data.byteLength <= MAX_ERROR_BYTES
+    && MISSING_CLIENT.test(decoder.decode(item.data))));
 }

@@ -99,15 +99,17 @@ test('CodeLens on the training script and status items on %%track cells', { time
       assert.equal(ran.code, 0, ran.output);
       const cellRuns = storeRuns().filter((r) => r.source === 'notebook');
       assert.equal(storeRuns().length - before, 2, 'one run per %%track cell');
+      // Tall enough for both %%track cells: cells out of view are not rendered, nor their status asked for.
+      await page.setViewportSize({ width: 1400, height: 1900 });
       await page.keyboard.press('Control+P');
       await page.locator('.quick-input-widget input').fill('penguins.ipynb');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'penguins.ipynb' }).first().waitFor();
       await page.keyboard.press('Enter');
-      await page.locator('.notebook-editor .cell-list-container .code-cell-row').first().waitFor({ timeout: 60_000 });
+      await page.locator('.notebook-editor .cell-list-container .code-cell-row').first().waitFor({ timeout: 90_000 });
       for (const run of cellRuns) {
         assert.equal(run.status, 'finished');
         const text = `✓ val_accuracy ${formatMetricValue(run.metrics.val_accuracy.last)}`;
-        await page.locator('.cell-statusbar-container', { hasText: text }).first().waitFor({ timeout: 30_000 }).catch(async (err: Error) => {
+        await page.locator('.cell-statusbar-container', { hasText: text }).first().waitFor({ timeout: 90_000 }).catch(async (err: Error) => {
           const bars = await page.locator('.cell-statusbar-container').allInnerTexts();
           throw new Error(`${err.message}\ncell status bars: ${JSON.stringify(bars)}\nlog:\n${h.extensionLog()}`);
         });
