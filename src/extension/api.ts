@@ -7,4 +7,6 @@ export interface MlwbApi {
   ready(): Promise<void>;
   /** Store folder, endpoint URL and run ids per workspace folder. */
   folders(): { folder: string; storeDir: string; endpointUrl: string | undefined; runIds: string[] }[];
+  /** The Python that Run & Track would use, and where the choice came from (see python/interpreter.ts). */
+  resolvePython(): Promise<{ path: string; source: string } | undefined>;
 }

@@ -24,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): MlwbApi | undefined 
         endpointUrl: s.endpointUrl,
         runIds: s.model.experiments().flatMap((g) => g.runs.map((r) => r.id)),
       })),
+      resolvePython: async () => (await import('./python/interpreter')).resolvePython(vscode.workspace.workspaceFolders?.[0]?.uri, log),
     };
   } catch (err) {
     reportError(log, 'Activation failed', err);

@@ -2,21 +2,32 @@
 // when a command starts and ends and streams its output; training scripts become runs recorded
 // by the same RunRecorder as `mlwb run` (params from the command line, metrics from the output,
 // exit code, git and environment).
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunRecorder } from '../core/capture/runRecorder';
 import { decideTerminalCommand } from '../core/detect/terminalCommand';
 import { MERGED_INTO_TAG, mergeRunInto, sameProcessCommand } from '../core/live/mergeRuns';
+import { HeldOutput } from '../core/live/heldOutput';
 import { TerminalTextDecoder } from '../core/live/terminalText';
 import type { RunStatus } from '../core/store/types';
+import { isLensTerminal } from './codelens/runScript';
 import type { FolderSession } from './folderSession';
 import { Disposable } from './util/dispose';
+import { STARTED_FROM_TAG } from './walkthroughProgress';
 
 /** How long after a terminal opens shell integration may still arrive. */
 const SHELL_INTEGRATION_GRACE_MS = 5000;
 
 interface Tracked {
-  recorder: RunRecorder;
+  /** Undefined while the command is only a candidate (held output, not yet a run). */
+  recorder?: RunRecorder;
+  /** The candidate's output, until it shows metrics. */
+  held?: HeldOutput;
+  /** The run being created for a candidate that showed metrics. */
+  promotion?: Promise<RunRecorder>;
+  terminalName: string;
+  /** Opened by Run & Track on a script's CodeLens. */
+  fromLens: boolean;
+  line: string;
   session: FolderSession;
   command: string[];
   cwd: string;
@@ -41,16 +52,19 @@ export class TerminalTracker extends Disposable {
     for (const t of vscode.window.terminals) this.checkIntegration(t);
   }
 
-  /** Runs the terminal recorder created and that have not ended (for the client-run merge). */
+  /** A client or MLflow run appeared: the terminal run of the same process becomes part of it. */
   noteClientRun(session: FolderSession, runId: string): void {
     const run = session.store.getRun(runId);
     if (!run || (run.source !== 'client' && run.source !== 'mlflow')) return;
     for (const t of this.tracked.values()) {
-      if (t.session !== session || t.clientRunId || t.recorder.id === runId) continue;
+      if (t.session !== session || t.clientRunId || t.recorder?.id === runId) continue;
       if (run.cwd !== t.cwd || !sameProcessCommand(t.command, run.command)) continue;
       t.clientRunId = runId;
-      session.store.setTags(t.recorder.id, { [MERGED_INTO_TAG]: runId });
-      this.log.info(`terminal run ${t.recorder.id.slice(0, 8)} is the client run ${runId.slice(0, 8)}: they become one run`);
+      // A candidate that uses the client is a run after all: it is recorded, then merged.
+      void this.recorderOf(t, 'it uses the mlwb client / MLflow').then((recorder) => {
+        session.store.setTags(recorder.id, { [MERGED_INTO_TAG]: runId });
+        this.log.info(`terminal run ${recorder.id.slice(0, 8)} is the client run ${runId.slice(0, 8)}: they become one run`);
+      }, (err: unknown) => this.log.error(`terminal: could not record "${t.line}": ${(err as Error).message}`));
     }
   }
 
@@ -94,31 +108,64 @@ export class TerminalTracker extends Disposable {
       exclude: config.get<string[]>('terminal.exclude', []),
     });
     if (!decision.track) {
-      this.log.trace(`terminal: not tracking "${line}": ${decision.reason}`);
+      this.log.info(`terminal: not tracking "${line}": ${decision.reason}`);
       return undefined;
     }
-    const recorder = await RunRecorder.start(session.store, {
-      command: decision.command,
-      cwd,
-      source: 'terminal',
-      tags: { 'mlwb.terminal': e.terminal.name },
-      onNote: (msg) => this.log.warn(`terminal run: ${msg}`),
-    });
-    this.log.info(`terminal: tracking "${line}" as run ${recorder.id.slice(0, 8)} (${path.basename(decision.script)}: ${decision.reason})`);
-    const tracked: Tracked = { recorder, session, command: decision.command, cwd, pumped: Promise.resolve() };
-    tracked.pumped = this.pump(stream, recorder);
+    const tracked: Tracked = {
+      session, line, terminalName: e.terminal.name, fromLens: isLensTerminal(e.terminal), command: decision.command, cwd: decision.cwd, pumped: Promise.resolve(),
+    };
+    if (decision.track === 'tentative') {
+      tracked.held = new HeldOutput();
+      this.log.info(`terminal: ${decision.reason}`);
+    } else {
+      tracked.recorder = await this.startRecorder(tracked);
+      this.log.info(`terminal: tracking "${line}" as run ${tracked.recorder.id.slice(0, 8)} (${decision.reason})`);
+    }
+    tracked.pumped = this.pump(stream, tracked);
     this.tracked.set(execution, tracked);
     return tracked;
   }
 
-  private async pump(stream: AsyncIterable<string>, recorder: RunRecorder): Promise<void> {
+  private startRecorder(t: Tracked): Promise<RunRecorder> {
+    return RunRecorder.start(t.session.store, {
+      command: t.command,
+      cwd: t.cwd,
+      source: 'terminal',
+      tags: { 'mlwb.terminal': t.terminalName, ...(t.fromLens ? { [STARTED_FROM_TAG]: 'codelens' } : {}) },
+      onNote: (msg) => this.log.warn(`terminal run: ${msg}`),
+    });
+  }
+
+  /** The candidate's run, created once (with the output held so far) when it turns out to be one. */
+  private recorderOf(t: Tracked, why: string): Promise<RunRecorder> {
+    if (t.recorder) return Promise.resolve(t.recorder);
+    t.promotion ??= this.startRecorder(t).then((recorder) => {
+      // Same tick as taking the held output: nothing pushed meanwhile is lost or doubled.
+      const { chunks, droppedChars } = t.held!.take();
+      for (const chunk of chunks) recorder.output('stdout', chunk);
+      t.recorder = recorder;
+      t.held = undefined;
+      this.log.info(`terminal: "${t.line}" is a run after all (${why}): run ${recorder.id.slice(0, 8)}`
+        + (droppedChars ? `; its first ${droppedChars} characters of output were not kept` : ''));
+      return recorder;
+    });
+    return t.promotion;
+  }
+
+  private async pump(stream: AsyncIterable<string>, t: Tracked): Promise<void> {
     const text = new TerminalTextDecoder();
+    const feed = (chunk: string) => {
+      if (t.recorder) t.recorder.output('stdout', chunk);
+      else if (t.held?.push(chunk)) void this.recorderOf(t, 'it printed metric lines').catch((err: unknown) => {
+        this.log.error(`terminal: could not record "${t.line}": ${(err as Error).message}`);
+      });
+    };
     try {
-      for await (const chunk of stream) recorder.output('stdout', text.push(chunk));
+      for await (const chunk of stream) feed(text.push(chunk));
     } catch (err) {
       this.log.warn(`terminal: output stream ended early: ${(err as Error).message}`);
     }
-    recorder.output('stdout', text.end());
+    feed(text.end());
   }
 
   private async onEnd(e: vscode.TerminalShellExecutionEndEvent): Promise<void> {
@@ -130,15 +177,28 @@ export class TerminalTracker extends Disposable {
     if (!t) return;
     // The output stream ends with the command; wait for its last chunks (bounded).
     await Promise.race([t.pumped, new Promise((r) => setTimeout(r, 2000))]);
+    if (!t.recorder && t.held && !t.promotion) {
+      if (!t.held.endsWithMetrics()) {
+        this.log.info(`terminal: "${t.line}" not kept as a run: it printed no metric lines`);
+        return;
+      }
+      void this.recorderOf(t, 'its last output line carries metrics');
+    }
+    let recorder: RunRecorder;
+    try {
+      recorder = t.recorder ?? (await t.promotion!);
+    } catch {
+      return; // the reason was logged where the run failed to start
+    }
     const status = statusOf(e.exitCode);
-    await t.recorder.finish(status, e.exitCode ?? null);
-    if (t.clientRunId) mergeRunInto(t.session.store, t.recorder.id, t.clientRunId, status, e.exitCode ?? null);
-    this.log.info(`terminal: run ${(t.clientRunId ?? t.recorder.id).slice(0, 8)} ${status}${e.exitCode === undefined ? '' : ` (exit ${e.exitCode})`}`);
+    await recorder.finish(status, e.exitCode ?? null);
+    if (t.clientRunId) mergeRunInto(t.session.store, recorder.id, t.clientRunId, status, e.exitCode ?? null);
+    this.log.info(`terminal: run ${(t.clientRunId ?? recorder.id).slice(0, 8)} ${status}${e.exitCode === undefined ? '' : ` (exit ${e.exitCode})`}`);
   }
 
   override dispose(): void {
     // Runs still going when the window closes: recorded as killed, with what they wrote so far.
-    for (const t of this.tracked.values()) void t.recorder.finish('killed', null);
+    for (const t of this.tracked.values()) void t.recorder?.finish('killed', null);
     this.tracked.clear();
     super.dispose();
   }

@@ -14,6 +14,12 @@ import { RunsTreeProvider } from './runsTree';
 import { Disposable } from './util/dispose';
 import { reportError } from './util/errors';
 
+/** A folder's runs changed (already applied to its model). */
+export interface RunsUpdate {
+  session: FolderSession;
+  update: ModelUpdate;
+}
+
 export class Workbench extends Disposable {
   readonly tree: RunsTreeProvider;
   readonly view: vscode.TreeView<unknown>;
@@ -24,6 +30,9 @@ export class Workbench extends Disposable {
   /** The folder sessions were reopened: views holding an old session must follow. */
   readonly onDidChangeSessions = this.sessionsChanged.event;
   private regressionTests: import('./tests/regressionTests').RegressionTests | undefined;
+  private entryPoints: import('./entryPoints').EditorEntryPoints | undefined;
+  private readonly runsUpdated = this._register(new vscode.EventEmitter<RunsUpdate>());
+  readonly onDidUpdateRuns = this.runsUpdated.event;
   /** Resolves when every folder's store is open (and, when trusted, its endpoint is up). */
   ready: Promise<void> = Promise.resolve();
 
@@ -101,6 +110,10 @@ export class Workbench extends Disposable {
     this.inference.models.refresh();
     this.updateEmptyContext();
     this.sessionsChanged.fire();
+    if (!this.entryPoints) {
+      const { EditorEntryPoints } = await import('./entryPoints');
+      this.entryPoints = this._register(new EditorEntryPoints(this));
+    }
     if (trusted && !this.terminalTracker) {
       const { TerminalTracker } = await import('./terminalTracker');
       this.terminalTracker = this._register(new TerminalTracker(this.log, (cwd) => this.sessionFor(cwd)));
@@ -115,6 +128,7 @@ export class Workbench extends Disposable {
 
   private onSessionUpdate(session: FolderSession, update: ModelUpdate): void {
     this.tree.update(session, update);
+    this.runsUpdated.fire({ session, update });
     if (update.structure) this.updateEmptyContext();
     for (const run of update.changed) if (run.status === 'running') this.terminalTracker?.noteClientRun(session, run.id);
     if (update.structure) {

@@ -45,8 +45,9 @@ describe('mlwb run', () => {
     assert.equal(run.experiment, 'train.py');
     assert.equal(run.source, 'script');
     assert.deepEqual(run.command, ['python3', 'train.py', '--lr', '0.1', '--epochs', '12', '--truth', truthFile]);
-    assert.deepEqual(run.params, { lr: 0.1, epochs: 12, truth: truthFile });
-    assert.deepEqual(run.tags, { team: 'vision' });
+    // What was typed, and the script's argparse defaults for the rest (None defaults are not params).
+    assert.deepEqual(run.params, { lr: 0.1, epochs: 12, truth: truthFile, data: 'data.csv', sleep: 0 });
+    assert.deepEqual(run.tags, { team: 'vision', 'mlwb.param_defaults': 'data,sleep' });
 
     const truth = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as Truth;
     assert.deepEqual(Object.keys(run.metrics).sort(), ['bias', 'grad_norm', 'loss', 'w']);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { matchCellRun } from '../../src/core/live/scriptRuns';
 import { tempDir } from '../helpers/tmp';
 import { FIXTURES, clientEnv, listRuns, run, startServer } from './harness';
 
@@ -100,5 +101,16 @@ describe('%%track in a real Jupyter kernel', () => {
     assert.notEqual(cells[3].execution_count, cells[1].execution_count);
 
     assert.equal(joined(cells[4].outputs[0].text), 'untracked\n');
+
+    // What the editor's cell status items show: each %%track cell finds its own run from what
+    // %%track recorded; an edited cell finds its run by execution count, marked as of an earlier version.
+    const cellOf = (i: number, text = CELLS[i]) => ({ notebook: source, text, executionCount: cells[i].execution_count });
+    assert.deepEqual([matchCellRun(runs, cellOf(1))?.run.id, matchCellRun(runs, cellOf(1))?.current], [train.id, true]);
+    assert.equal(matchCellRun(runs, cellOf(2))?.run.id, failed.id);
+    assert.equal(matchCellRun(runs, cellOf(3))?.run.id, plain.id);
+    assert.equal(matchCellRun(runs, cellOf(4)), undefined);
+    const edited = matchCellRun(runs, cellOf(1, CELLS[1].replace('range(3)', 'range(5)')));
+    assert.deepEqual([edited?.run.id, edited?.current], [train.id, false]);
+    assert.equal(matchCellRun(runs, { ...cellOf(1), notebook: path.join(dir, 'other.ipynb') }), undefined, 'another notebook');
   });
 });

@@ -1,16 +1,21 @@
 import { MlwbError } from '../errors';
 import type { MetricPoint } from '../store/types';
+import { parseProgressBar, parsePythonDict } from './progressBars';
 
 /**
  * Metrics read from a program's text output. Free of I/O: `mlwb run`, the extension's terminal
  * tracking and the endpoint's notebook output all feed it text and store what comes back.
  *
  * Built-in rules, applied to each complete line:
- * - a JSON object with a numeric `step` (or `epoch`): its other numeric fields are metrics;
+ * - a JSON object (or a Python dict, as Hugging Face Trainer prints) with a numeric `step` (or
+ *   `epoch`): its other numeric fields are metrics;
+ * - tqdm / PyTorch Lightning progress bars with metrics in their postfix: one point per bar
+ *   position, the last redraw at that position winning (`\r` redraws are not points of their own);
  * - `key=value` / `key: value` pairs on a line that carries a step (`epoch 3 loss=0.21`,
  *   `Epoch 3/10 - loss: 0.21`, `step 100: loss=0.3`), or on the line right after a bare
  *   `Epoch 3/10` header (Keras);
- * - values may be `nan`, `inf`, `-inf` (any case); lines without a step are never metrics.
+ * - values may be `nan`, `inf`, `-inf` (any case); lines without a step are never metrics;
+ * - colour and other terminal escape sequences are ignored.
  *
  * Custom patterns (see `compilePattern`) are tried first; a line they match is not also read by
  * the built-in rules.
@@ -22,6 +27,10 @@ export class OutputMetricParser {
   private headerStep: number | null = null;
   /** Points seen per key, the step of custom-pattern matches that name none. */
   private readonly counts = new Map<string, number>();
+  /** The latest progress-bar point per key: a redraw at the same position replaces it. */
+  private readonly heldBar = new Map<string, MetricPoint>();
+  /** How far into `buffer` (a line not ended yet) the `\r` redraws have been read. */
+  private redrawsRead = 0;
 
   constructor(options: { patterns?: string[] } = {}) {
     this.patterns = (options.patterns ?? []).map(compilePattern);
@@ -35,32 +44,79 @@ export class OutputMetricParser {
     for (;;) {
       const nl = this.buffer.indexOf('\n', start);
       if (nl < 0) break;
-      this.parseLine(this.buffer.slice(start, nl), now, points);
+      this.parseLine(this.buffer.slice(start, nl), this.redrawsRead, now, points);
+      this.redrawsRead = 0;
       start = nl + 1;
     }
     this.buffer = this.buffer.slice(start);
-    if (this.buffer.length > MAX_LINE_CHARS) this.buffer = lastRedraw(this.buffer).slice(-MAX_LINE_CHARS);
+    this.readRedraws(now, points);
+    if (this.buffer.length > MAX_LINE_CHARS) {
+      this.buffer = lastRedraw(this.buffer).slice(-MAX_LINE_CHARS);
+      this.redrawsRead = 0;
+    }
     return points;
   }
 
   /** The output ended: reads a last line that had no newline. */
   end(now = Date.now()): MetricPoint[] {
     const points: MetricPoint[] = [];
-    if (this.buffer) this.parseLine(this.buffer, now, points);
+    if (this.buffer) this.parseLine(this.buffer, this.redrawsRead, now, points);
     this.buffer = '';
+    this.redrawsRead = 0;
+    this.releaseBars(points);
     return points;
   }
 
-  private parseLine(raw: string, now: number, out: MetricPoint[]): void {
-    const line = lastRedraw(raw.endsWith('\r') ? raw.slice(0, -1) : raw).trim();
-    if (!line) return;
+  /** Progress-bar redraws of the line still open (each complete once a `\r` follows it), read as they come. */
+  private readRedraws(now: number, out: MetricPoint[]): void {
+    for (;;) {
+      const cr = this.buffer.indexOf('\r', this.redrawsRead);
+      if (cr < 0 || cr === this.buffer.length - 1) return; // a last `\r` may be half of `\r\n`
+      this.parseBar(stripEscapes(this.buffer.slice(this.redrawsRead, cr)).trim(), now, out);
+      this.redrawsRead = cr + 1;
+    }
+  }
+
+  /** A complete line: its progress-bar redraws each count; of anything else only the final redraw. */
+  private parseLine(raw: string, from: number, now: number, out: MetricPoint[]): void {
+    const redraws = stripEscapes(raw.slice(from)).split('\r').map((r) => r.trim()).filter(Boolean);
+    const last = redraws.pop();
+    for (const r of redraws) this.parseBar(r, now, out);
+    if (last === undefined || this.parseBar(last, now, out)) return;
+    this.releaseBars(out);
+    this.parseText(last, now, out);
+  }
+
+  private parseBar(line: string, now: number, out: MetricPoint[]): boolean {
+    const bar = line ? parseProgressBar(line) : null;
+    if (!bar) return false;
+    for (const [key, text] of bar.pairs) {
+      const value = parseValue(text);
+      if (value === null) continue;
+      const held = this.heldBar.get(key);
+      if (held && held.step !== bar.step) out.push(held);
+      this.heldBar.set(key, { key, value, step: bar.step, timestamp: now });
+    }
+    return true;
+  }
+
+  /** Another kind of line follows the bar (or the output ended): the bar's last points are final. */
+  private releaseBars(out: MetricPoint[]): void {
+    for (const p of this.heldBar.values()) {
+      out.push(p);
+      this.counts.set(p.key, (this.counts.get(p.key) ?? 0) + 1);
+    }
+    this.heldBar.clear();
+  }
+
+  private parseText(line: string, now: number, out: MetricPoint[]): void {
     const add = (key: string, value: number, step: number) => {
       out.push({ key, value, step, timestamp: now });
       this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     };
     if (this.patterns.length && this.parseCustom(line, add)) return;
     if (line.startsWith('{') && line.endsWith('}')) {
-      this.parseJson(line, add);
+      this.parseRecord(line, add);
       return;
     }
     const header = EPOCH_HEADER.exec(line);
@@ -100,17 +156,18 @@ export class OutputMetricParser {
     return matched;
   }
 
-  private parseJson(line: string, add: (key: string, value: number, step: number) => void): void {
-    let obj: unknown;
+  /** A JSON line, or a Python dict (Hugging Face Trainer), with a step, global step or epoch. */
+  private parseRecord(line: string, add: (key: string, value: number, step: number) => void): void {
+    let record: Record<string, unknown> | null = null;
     try {
       // Python's json.dumps writes bare NaN / Infinity, which JSON.parse refuses.
-      obj = JSON.parse(line.replace(/([:[,]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g, '$1"$2"'));
+      const obj: unknown = JSON.parse(line.replace(/([:[,]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g, '$1"$2"'));
+      if (obj && typeof obj === 'object' && !Array.isArray(obj)) record = obj as Record<string, unknown>;
     } catch {
-      return;
+      record = parsePythonDict(line);
     }
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return;
-    const record = obj as Record<string, unknown>;
-    const step = jsonNumber(record.step) ?? jsonNumber(record.epoch);
+    if (!record) return;
+    const step = jsonNumber(record.step) ?? jsonNumber(record.global_step) ?? jsonNumber(record.epoch);
     if (step === null || !Number.isFinite(step)) return;
     for (const [key, v] of Object.entries(record)) {
       if (STEP_KEYS.has(key.toLowerCase())) continue;
@@ -139,6 +196,13 @@ function lineStep(line: string): number | null {
     if (!best || rank < best.rank) best = { rank, value: Number(m[2]) };
   }
   return best?.value ?? null;
+}
+
+/** CSI (colours, cursor moves), OSC (titles, shell integration), other escapes, stray C0 controls except `\t` and `\r`. */
+const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
+
+function stripEscapes(text: string): string {
+  return text.includes('\x1b') || /[\x00-\x08]/.test(text) ? text.replace(ESCAPES, '') : text;
 }
 
 /** What a carriage-return progress bar finally shows: the text after the last `\r`. */

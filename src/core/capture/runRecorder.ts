@@ -11,6 +11,7 @@ import { LogAppender } from './logAppender';
 import { LogCapture } from './logCapture';
 import { OutputMetricParser } from './outputMetrics';
 import { redactCommand, redactEntries } from './redact';
+import { PARAM_DEFAULTS_TAG, scriptDefaults } from './scriptDefaults';
 
 export interface RunRecorderOptions {
   name?: string;
@@ -119,12 +120,16 @@ export class RunRecorder {
     // What is stored has no secrets: `--password x`, `sk-…` keys, URL passwords become [REDACTED].
     const command = redactCommand(options.command);
     const params: Record<string, ParamValue> = parseCommandParams(command);
+    // argparse defaults of the arguments not given, read from the script's source (tagged as such).
+    const defaults = redactEntries(await scriptDefaults(options.command, options.cwd, params));
     const name = options.name ?? defaultRunName(command, params);
     const experiment = options.experiment ?? defaultExperiment(command, options.cwd);
     // This process owns the run: if it dies without finishing it, the run shows as crashed.
     const id = store.createRun({ name, experiment, source: options.source, command, cwd: options.cwd, owner: currentOwner() });
-    store.logParams(id, params);
-    if (options.tags) store.setTags(id, redactEntries(options.tags));
+    store.logParams(id, { ...defaults, ...params });
+    const defaultKeys = Object.keys(defaults);
+    const tags = { ...redactEntries(options.tags ?? {}), ...(defaultKeys.length ? { [PARAM_DEFAULTS_TAG]: defaultKeys.join(',') } : {}) };
+    if (Object.keys(tags).length) store.setTags(id, tags);
     const recorder = new RunRecorder(store, id, name, experiment, patterns, options.onNote ?? (() => {}), options.onProgress ?? (() => {}));
     if (command.some((a, i) => a !== options.command[i])) {
       recorder.note('Secret values on the command line are stored as [REDACTED]; give them again to re-run it.');

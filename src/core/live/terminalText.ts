@@ -1,5 +1,5 @@
 // Terminal output as plain text: what a pty sends carries colour codes, cursor moves, title and
-// shell-integration sequences, and CRLF line ends. The metric parser wants plain lines.
+// shell-integration sequences, and CRLF line ends. The metric parser wants plain lines (and `\r` redraws).
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), other two-byte escapes, and stray C0 controls.
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
@@ -19,8 +19,9 @@ export class TerminalTextDecoder {
       this.carry = text.slice(lastEsc);
       text = text.slice(0, lastEsc);
     }
-    // `\r` alone redraws a line (progress bars): each redraw counts as a line of its own.
-    return text.replace(ESCAPES, '').replace(/\r\n/g, '\n').replace(/\r/g, '\n');
+    // `\r` alone redraws a line (progress bars): kept, so the metric parser reads redraws as
+    // `mlwb run` gives them (one point per bar position, not per redraw).
+    return text.replace(ESCAPES, '').replace(/\r\n/g, '\n');
   }
 
   end(): string {

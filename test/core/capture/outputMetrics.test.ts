@@ -26,7 +26,8 @@ describe('OutputMetricParser built-in rules', () => {
     assert.deepEqual(parse('Epoch 3/10 - loss: 0.2100 - accuracy: 0.9300\n'), [['loss', 3, 0.21], ['accuracy', 3, 0.93]]);
     assert.deepEqual(parse('step 100: loss=0.3, lr=1e-4\n'), [['loss', 100, 0.3], ['lr', 100, 1e-4]]);
     assert.deepEqual(parse('epoch=2 step=40 train/loss=1.5\n'), [['train/loss', 40, 1.5]]);
-    assert.deepEqual(parse('Epoch 2: 100%|####| 50/50 [00:01<00:00, 30.2it/s, loss=0.213]\n'), [['loss', 2, 0.213]]);
+    // A progress bar that names its epoch: the step is epoch-wide (2 epochs of 50 before it, then 50).
+    assert.deepEqual(parse('Epoch 2: 100%|####| 50/50 [00:01<00:00, 30.2it/s, loss=0.213]\n'), [['loss', 150, 0.213]]);
   });
 
   it('reads the Keras layout: an Epoch header, then the metrics line', () => {
@@ -92,5 +93,63 @@ describe('OutputMetricParser custom patterns', () => {
     assert.deepEqual(patternsFromEnv({ MLWB_METRIC_PATTERNS: '["a(?<a>\\\\d)"]' }), ['a(?<a>\\d)']);
     assert.deepEqual(patternsFromEnv({}), []);
     assert.throws(() => patternsFromEnv({ MLWB_METRIC_PATTERNS: 'loss=(\\d+)' }), /JSON array/);
+  });
+});
+
+describe('OutputMetricParser: library output as it really looks', () => {
+  it('reads Hugging Face Trainer dict lines, with the epoch as step', () => {
+    const hf = [
+      "{'loss': 0.6931, 'grad_norm': 1.25, 'learning_rate': 5e-05, 'epoch': 0.5}",
+      "{'eval_loss': 0.41, 'eval_accuracy': 0.8824, 'eval_runtime': 1.2, 'epoch': 1.0}",
+      "{'train_runtime': 12.5, 'train_loss': 0.5, 'epoch': 1.0, 'note': 'it\\'s done', 'flag': True, 'x': None}",
+      "{'loss': nan, 'epoch': 1.5}",
+      "{'loss': tensor(0.3), 'epoch': 2.0}",
+    ].join('\n');
+    assert.deepEqual(parse(hf + '\n'), [
+      ['loss', 0.5, 0.6931], ['grad_norm', 0.5, 1.25], ['learning_rate', 0.5, 5e-5],
+      ['eval_loss', 1, 0.41], ['eval_accuracy', 1, 0.8824], ['eval_runtime', 1, 1.2],
+      ['train_runtime', 1, 12.5], ['train_loss', 1, 0.5], ['loss', 1.5, NaN],
+    ]);
+  });
+
+  it('reads a tqdm postfix: one point per bar position, the last redraw at a position winning', () => {
+    // update() draws position n with the old postfix, set_postfix() redraws n with the new loss.
+    const bar = 'train:   0%|          | 0/3 [00:00<?, ?it/s]'
+      + '\rtrain:  33%|###3      | 1/3 [00:00<00:00,  9.9it/s]\rtrain:  33%|###3      | 1/3 [00:00<00:00,  9.9it/s, loss=0.9]'
+      + '\rtrain:  67%|######6   | 2/3 [00:00<00:00,  9.9it/s, loss=0.9]\rtrain:  67%|######6   | 2/3 [00:00<00:00,  9.9it/s, loss=0.5]'
+      + '\rtrain: 100%|##########| 3/3 [00:00<00:00,  9.9it/s, loss=0.5]\rtrain: 100%|##########| 3/3 [00:00<00:00,  9.9it/s, loss=0.25]\n'
+      + 'done\n';
+    assert.deepEqual(parse(bar), [['loss', 1, 0.9], ['loss', 2, 0.5], ['loss', 3, 0.25]]);
+    // The same, as a terminal delivers it: in small chunks, the last point at the end of output.
+    const p = new OutputMetricParser();
+    const got = [];
+    for (let i = 0; i < bar.length; i += 5) got.push(...p.push(bar.slice(i, i + 5), 1));
+    got.push(...p.end(1));
+    assert.deepEqual(got.map((m) => [m.key, m.step, m.value]), [['loss', 1, 0.9], ['loss', 2, 0.5], ['loss', 3, 0.25]]);
+    assert.deepEqual(parse('57it [00:02, 28.1it/s, loss=1.2]\r58it [00:02, 28.1it/s, loss=1.1]\n'), [['loss', 57, 1.2], ['loss', 58, 1.1]]);
+  });
+
+  it('reads PyTorch Lightning bars: epoch-wide steps, v_num left out, validation metrics added at the end', () => {
+    const lightning = 'Epoch 0:  50%|█████     | 1/2 [00:00<00:00, 61.23it/s, v_num=0, train_loss=0.5]'
+      + '\rEpoch 0: 100%|██████████| 2/2 [00:00<00:00, 61.23it/s, v_num=0, train_loss=0.3]'
+      + '\rEpoch 0: 100%|██████████| 2/2 [00:00<00:00, 61.23it/s, v_num=0, train_loss=0.3, val_loss=0.4]'
+      + '\rEpoch 1:  50%|█████     | 1/2 [00:00<00:00, 61.23it/s, v_num=0, train_loss=0.2, val_loss=0.4]'
+      + '\rEpoch 1: 100%|██████████| 2/2 [00:00<00:00, 61.23it/s, v_num=0, train_loss=0.1, val_loss=0.35]\n';
+    assert.deepEqual(parse(lightning), [
+      ['train_loss', 1, 0.5], ['train_loss', 2, 0.3], ['val_loss', 2, 0.4], ['train_loss', 3, 0.2], ['val_loss', 3, 0.4],
+      ['train_loss', 4, 0.1], ['val_loss', 4, 0.35],
+    ]);
+  });
+
+  it('reads Keras progress lines redrawn with \\r as one point per epoch (the final redraw), as a terminal delivers them', () => {
+    const keras = 'Epoch 1/2\n 1/32 [>.............] - ETA: 1s - loss: 0.9\r16/32 [=======>......] - ETA: 0s - loss: 0.7\r32/32 [==============] - 0s 1ms/step - loss: 0.5\n'
+      + 'Epoch 2/2\n 1/32 [>.............] - ETA: 1s - loss: 0.45\r32/32 [==============] - 0s 1ms/step - loss: 0.4\n';
+    assert.deepEqual(parse(keras), [['loss', 1, 0.5], ['loss', 2, 0.4]]);
+  });
+
+  it('reads lines coloured with ANSI codes (CSI colours, OSC titles)', () => {
+    assert.deepEqual(parse('\x1b[1m\x1b[32mepoch 2\x1b[0m loss=\x1b[33m0.25\x1b[0m acc=0.9\n\x1b]0;title\x07step 3 lr=0.1\n'),
+      [['loss', 2, 0.25], ['acc', 2, 0.9], ['lr', 3, 0.1]]);
+    assert.deepEqual(parse("\x1b[36m{'loss': 0.7, 'epoch': 1.0}\x1b[0m\n"), [['loss', 1, 0.7]]);
   });
 });

@@ -50,6 +50,23 @@ describe('RunRecorder', () => {
     store.close();
   });
 
+  it('records the argparse defaults of parameters not typed, marked as defaults', async () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(__dirname, '../../fixtures/detect/mnist_main.py'), path.join(dir, 'main.py'));
+    const store = Store.open({ cwd: dir, create: true });
+    const recorder = await RunRecorder.start(store, { command: ['python', 'main.py', '--lr', '0.5', '--dry-run'], cwd: dir, source: 'terminal', env: {} });
+    await recorder.finish('finished', 0);
+    const run = store.getRun(recorder.id)!;
+    assert.deepEqual(run.params, {
+      lr: 0.5, 'dry-run': true, 'batch-size': 64, 'test-batch-size': 1000, epochs: 14, gamma: 0.7,
+      'no-cuda': false, seed: 1, 'log-interval': 10, 'save-model': false,
+    });
+    assert.deepEqual(run.tags['mlwb.param_defaults'].split(',').sort(),
+      ['batch-size', 'epochs', 'gamma', 'log-interval', 'no-cuda', 'save-model', 'seed', 'test-batch-size']);
+    assert.equal(recorder.name, 'main lr=0.5 dry-run=true', 'the name shows what was typed, not the defaults');
+    store.close();
+  });
+
   it('refuses a missing data file before creating a run', async () => {
     const dir = tempDir();
     const store = Store.open({ cwd: dir, create: true });

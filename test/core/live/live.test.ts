@@ -8,11 +8,11 @@ import { TerminalTextDecoder } from '../../../src/core/live/terminalText';
 import { Store } from '../../../src/core/store/store';
 import { tempDir } from '../../helpers/tmp';
 
-test('terminal text: escapes removed, also when split across chunks; CRLF and \\r become lines', () => {
+test('terminal text: escapes removed, also when split across chunks; CRLF becomes \\n, a lone \\r (a redraw) stays', () => {
   const d = new TerminalTextDecoder();
   assert.equal(d.push('\x1b[32mepoch 1\x1b[0m loss=0.5\r\n\x1b]633;D;0'), 'epoch 1 loss=0.5\n');
   assert.equal(d.push('\x07next\x1b['), 'next');
-  assert.equal(d.push('1mbold\rredraw'), 'bold\nredraw');
+  assert.equal(d.push('1mbold\rredraw'), 'bold\rredraw');
 });
 
 test('own writes are reported per run; other connections are noticed through data_version', () => {

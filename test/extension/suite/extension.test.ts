@@ -3,7 +3,8 @@
 // desktop through @vscode/test-electron): its API, its endpoint, its commands and the variables
 // its terminals get. The tests run in order and share the run they log.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -76,6 +77,22 @@ describe('ML Workbench in the extension host', () => {
     assert.ok(declared.length >= 5, `commands declared: ${declared.join(', ')}`);
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.deepEqual(declared.filter((c) => !registered.has(c)), []);
+  });
+
+  it('the interpreter: mlwb.pythonPath when it is an executable, else python3 on PATH (no Python extension here)', async () => {
+    assert.equal(vscode.extensions.getExtension('ms-python.python'), undefined, 'code-server here has no Python extension');
+    const config = vscode.workspace.getConfiguration('mlwb');
+    const shellSays = execFileSync('sh', ['-c', 'command -v python3 || command -v python'], { encoding: 'utf8' }).trim();
+    assert.deepEqual(await api.resolvePython(), { path: shellSays, source: 'PATH' });
+    const other = ['/usr/bin/python3', shellSays].find((p) => existsSync(p))!;
+    try {
+      await config.update('pythonPath', other, vscode.ConfigurationTarget.Global);
+      assert.deepEqual(await api.resolvePython(), { path: other, source: 'mlwb.pythonPath' });
+      await config.update('pythonPath', path.join(tmpdir(), 'no-such-python'), vscode.ConfigurationTarget.Global);
+      assert.deepEqual(await api.resolvePython(), { path: shellSays, source: 'PATH' }, 'a pythonPath that is not there falls back to PATH');
+    } finally {
+      await config.update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('terminals get MLWB_ENDPOINT, MLWB_TOKEN and MLFLOW_TRACKING_URI', async () => {
