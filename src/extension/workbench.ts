@@ -122,6 +122,7 @@ export class Workbench extends Disposable {
       const { RegressionTests } = await import('./tests/regressionTests');
       this.regressionTests = this._register(new RegressionTests({
         extensionPath: this.context.extensionPath, log: this.log, sessionFor: (p) => this.sessionFor(p), allSessions: () => this.allSessions,
+        device: () => this.inference.devices.device,
       }));
     }
   }

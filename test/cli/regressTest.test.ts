@@ -184,7 +184,7 @@ describe('mlwb test', () => {
     kind: data-invariants
     data: missing.csv
     rows: { min: 1 }
-  - name: no inference core here
+  - name: not a model
     kind: latency
     model: data.csv
     p95Ms: { max: 5 }
@@ -195,7 +195,7 @@ describe('mlwb test', () => {
     assert.equal(byName(report, 'no such experiment').message, `${file}:4: no finished run matches: experiment nope (the latest finished run with experiment nope)`);
     assert.match(byName(report, 'no such metric').message, new RegExp(`^${file}:10: run ${late.id.slice(0, 8)} \\(longer\\) has no metric "val_accuracy" \\(it has: bias, grad_norm, loss, w\\)$`));
     assert.match(byName(report, 'no such file').message, new RegExp(`^${file}:14: data file not found: missing\\.csv`));
-    assert.match(byName(report, 'no inference core here').message, /:18: this test needs the inference core/);
+    assert.match(byName(report, 'not a model').message, new RegExp(`^${file}:16: ${file.replace('mlwb.tests.yaml', '')}data\\.csv is not an ONNX model`));
   });
 
   it('writes JUnit XML valid against the published Jenkins JUnit schema, and a Markdown table', async () => {

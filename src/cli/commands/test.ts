@@ -120,12 +120,18 @@ export const testCommand: Command = async (args, ctx) => {
         tests = selectTests(configs, options);
       }
       const event = (e: object) => ctx.out(`${JSON.stringify(e)}\n`);
-      const results = await runTests(tests, {
-        ...corePorts(), store, env: ctx.env, device: options.device, signal: abort.signal,
-        onOutput: (t, line) => (options.events ? event({ event: 'output', file: t.file, name: t.name, line }) : ctx.err(`  │ ${line}\n`)),
-        onStart: (t) => (options.events ? event({ event: 'start', file: t.file, name: t.name }) : ctx.err(`mlwb: ${t.name} (${t.kind})…\n`)),
-        onResult: (r) => options.events && event({ event: 'result', result: r }),
-      });
+      const { models, drift, dispose } = corePorts();
+      let results: TestResult[];
+      try {
+        results = await runTests(tests, {
+          models, drift, store, env: ctx.env, device: options.device, signal: abort.signal,
+          onOutput: (t, line) => (options.events ? event({ event: 'output', file: t.file, name: t.name, line }) : ctx.err(`  │ ${line}\n`)),
+          onStart: (t) => (options.events ? event({ event: 'start', file: t.file, name: t.name }) : ctx.err(`mlwb: ${t.name} (${t.kind})…\n`)),
+          onResult: (r) => options.events && event({ event: 'result', result: r }),
+        });
+      } finally {
+        dispose();
+      }
       new TestResultStore(store).record(results);
       if (options.junit) await writeReport(ctx, options.junit, junitXml(results, ctx.cwd));
       if (options.md) await writeReport(ctx, options.md, markdownTable(results, ctx.cwd));
@@ -140,9 +146,13 @@ export const testCommand: Command = async (args, ctx) => {
 async function recordGolden(configs: TestConfig[], options: TestOptions, ctx: CliContext): Promise<number> {
   const test = configs.flatMap((c) => c.tests).find((t) => t.name === options.recordGolden);
   if (test?.kind !== 'golden-outputs') throw new MlwbError(`No golden-outputs test is named "${options.recordGolden}".`, undefined, 2);
-  const { models } = corePorts();
-  if (!models) throw new MlwbError('--record-golden needs the inference core, which this build of ML Workbench does not include yet.');
-  const file = await recordGoldenOutputs(test.spec as GoldenSpec, { baseDir: path.dirname(test.file), device: options.device, signal: new AbortController().signal }, models);
+  const { models, dispose } = corePorts();
+  let file: string;
+  try {
+    file = await recordGoldenOutputs(test.spec as GoldenSpec, { baseDir: path.dirname(test.file), device: options.device, signal: new AbortController().signal }, models);
+  } finally {
+    dispose();
+  }
   ctx.err(`mlwb: recorded the golden outputs of "${test.name}" in ${path.relative(ctx.cwd, file)}\n`);
   return 0;
 }

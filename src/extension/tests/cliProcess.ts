@@ -23,13 +23,15 @@ export interface CliTestOptions {
   storeDir: string;
   config: string;
   names: readonly string[];
+  /** The inference device for model-quality, golden-outputs and latency tests. */
+  device: string;
   updateBaseline?: boolean;
   onEvent: (event: CliEvent) => void;
   onStderr: (line: string) => void;
 }
 
 export function runCliTests(options: CliTestOptions): CliTestRun {
-  const args = [options.cli, '--store', options.storeDir, 'test', '--events', '--config', options.config,
+  const args = [options.cli, '--store', options.storeDir, 'test', '--events', '--config', options.config, '--device', options.device,
     ...options.names.flatMap((n) => ['--only', n]), ...(options.updateBaseline ? ['--update-baseline'] : [])];
   // The extension host's own runtime, as plain Node (VS Code's Electron needs ELECTRON_RUN_AS_NODE).
   const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });

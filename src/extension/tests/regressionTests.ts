@@ -22,6 +22,8 @@ export interface RegressionTestsHost {
   log: vscode.LogOutputChannel;
   sessionFor(fsPath: string): FolderSession | undefined;
   allSessions(): FolderSession[];
+  /** The workspace's inference device (the device picker's choice), for model tests. */
+  device(): string;
 }
 
 export class RegressionTests extends Disposable {
@@ -111,6 +113,7 @@ export class RegressionTests extends Disposable {
       storeDir: session.storeDir,
       config: file,
       names: [...byName.keys()],
+      device: this.host.device(),
       updateBaseline,
       onStderr: (line) => {
         stderr.push(line);

@@ -116,6 +116,27 @@ describe('mlwb.tests.yaml parsing', () => {
     ]);
   });
 
+  it('drift-gate columns take a distance limit or a p-value limit, one of them', () => {
+    const text = `tests:
+  - name: g
+    kind: drift-gate
+    reference: a.csv
+    current: b.csv
+    columns:
+      x: { maxScore: 0.1 }
+      y: { minPValue: 0.05 }
+      z: { maxScore: 0.1, minPValue: 0.05 }
+      w: {}
+`;
+    assert.deepEqual(messages(text).map((m) => m.replace(/^\d+:\d+ /, '')), [
+      'test "g": columns: z: give maxScore (a distance test\'s largest accepted score) or minPValue (a statistical test\'s smallest accepted p-value).',
+      'test "g": columns: w: give maxScore (a distance test\'s largest accepted score) or minPValue (a statistical test\'s smallest accepted p-value).',
+    ]);
+    const ok = parseTestConfig('/w/mlwb.tests.yaml', text.split('\n').slice(0, 8).join('\n'));
+    assert.deepEqual(ok.problems, []);
+    assert.deepEqual(ok.tests[0].spec, { reference: 'a.csv', current: 'b.csv', columns: { x: { maxScore: 0.1 }, y: { minPValue: 0.05 } } });
+  });
+
   it('reports broken YAML and a wrong top level with lines, never throwing', () => {
     assert.match(messages('tests:\n  - name: a\n    kind: [metric\n')[0], /^\d+:\d+ YAML: /);
     assert.deepEqual(messages('- a\n- b\n'), ['1:1 The file must be a mapping with a "tests:" list.']);

@@ -44,7 +44,8 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
         await page.waitForTimeout(300);
       }
     };
-    const PASSING = ['validation accuracy stays high', 'no worse than the accepted model', 'penguin measurements are sane', 'training reproduces'];
+    const PASSING = ['validation accuracy stays high', 'no worse than the accepted model', 'penguin measurements are sane', 'training reproduces',
+      'the model classifies penguins well on every island', "the model's outputs are unchanged", 'the model answers fast enough', 'new penguin data looks like the training data'];
     const step = (name: string, fn: () => Promise<void>) => t.test(name, async () => {
       try {
         await fn();
@@ -65,7 +66,8 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
         return rows.slice(0, at).reverse().find((r) => r.level === 2)?.text;
       };
       assert.ok(rows[0].level === 1 && rows[0].text.startsWith('mlwb.tests.yaml'), JSON.stringify(rows));
-      for (const [kind, name] of [['metric', PASSING[0]], ['baseline', PASSING[1]], ['data-invariants', PASSING[2]], ['data-invariants', 'every penguin was sexed'], ['reproducible-training', PASSING[3]]]) {
+      for (const [kind, name] of [['metric', PASSING[0]], ['baseline', PASSING[1]], ['data-invariants', PASSING[2]], ['data-invariants', 'every penguin was sexed'], ['reproducible-training', PASSING[3]],
+        ['model-quality', PASSING[4]], ['golden-outputs', PASSING[5]], ['latency', PASSING[6]], ['drift-gate', PASSING[7]]]) {
         assert.ok(groupOf(name)?.startsWith(kind), `${name} is under ${kind}: ${JSON.stringify(rows)}`);
       }
       await h.screenshot('01-test-explorer');

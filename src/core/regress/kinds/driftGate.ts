@@ -1,15 +1,32 @@
 // `kind: drift-gate` — reference vs current data (the drift core's report): no dataset drift,
 // or the named columns' scores under their thresholds.
 import { fmt } from '../checks';
+import type { ColumnDrift } from '../ports';
 import type { Check } from '../types';
 import { existingFile, required } from './files';
 import { defineKind } from './kind';
 
+/** A distance test's score (wasserstein, jensenshannon, psi…) or a statistical test's p-value (ks, chi2…). */
+export type ColumnLimit = { maxScore: number } | { minPValue: number };
+
 export interface DriftGateSpec {
   reference: string;
   current: string;
-  /** column → largest accepted drift score; absent: the data set as a whole must not drift. */
-  columns?: Record<string, number>;
+  /** column → its limit; absent: the data set as a whole must not drift. */
+  columns?: Record<string, ColumnLimit>;
+}
+
+function columnCheck(name: string, limit: ColumnLimit, col: ColumnDrift | undefined): Check {
+  const expected = 'maxScore' in limit ? `distance ≤ ${fmt(limit.maxScore)}` : `p-value ≥ ${fmt(limit.minPValue)}`;
+  if (!col) return { label: `column ${name}`, expected, actual: 'not in the report', ok: false };
+  const label = `column ${name} (${col.test})`;
+  const isPValue = col.pValue !== undefined;
+  if ('maxScore' in limit) {
+    if (isPValue) return { label, expected, actual: `${col.test} gives a p-value (${fmt(col.score)}); give minPValue for this column`, ok: false };
+    return { label, expected, actual: fmt(col.score), ok: Number.isFinite(col.score) && col.score <= limit.maxScore };
+  }
+  if (!isPValue) return { label, expected, actual: `${col.test} gives a distance (${fmt(col.score)}); give maxScore for this column`, ok: false };
+  return { label, expected, actual: fmt(col.score), ok: Number.isFinite(col.score) && col.score >= limit.minPValue };
 }
 
 export const driftGateKind = defineKind<DriftGateSpec>({
@@ -20,14 +37,21 @@ export const driftGateKind = defineKind<DriftGateSpec>({
     const reference = f.string('reference', true);
     const current = f.string('current', true);
     const cols = f.fields('columns');
-    let columns: Record<string, number> | undefined;
+    let columns: Record<string, ColumnLimit> | undefined;
     if (cols) {
       columns = {};
       for (const name of cols.keys()) {
         const c = cols.fields(name);
-        c?.onlyKeys(['maxScore']);
-        const max = c?.number('maxScore', true, { min: 0 });
-        if (max !== undefined) columns[name] = max;
+        if (!c) continue;
+        c.onlyKeys(['maxScore', 'minPValue']);
+        if (c.has('maxScore') === c.has('minPValue')) {
+          c.problem(undefined, `${c.where}: give maxScore (a distance test's largest accepted score) or minPValue (a statistical test's smallest accepted p-value).`);
+          continue;
+        }
+        const max = c.number('maxScore', false, { min: 0 });
+        const min = c.number('minPValue', false, { min: 0 });
+        if (max !== undefined) columns[name] = { maxScore: max };
+        else if (min !== undefined) columns[name] = { minPValue: min };
       }
     }
     if (!reference || !current) return undefined;
@@ -48,11 +72,7 @@ export const driftGateKind = defineKind<DriftGateSpec>({
         ok: !report.datasetDrift,
       });
     } else {
-      for (const [name, max] of Object.entries(spec.columns)) {
-        const col = report.columns.find((c) => c.column === name);
-        if (!col) checks.push({ label: `column ${name}`, expected: `score ≤ ${fmt(max)}`, actual: 'not in the report', ok: false });
-        else checks.push({ label: `column ${name} (${col.test})`, expected: `score ≤ ${fmt(max)}`, actual: fmt(col.score), ok: Number.isFinite(col.score) && col.score <= max });
-      }
+      for (const [name, limit] of Object.entries(spec.columns)) checks.push(columnCheck(name, limit, report.columns.find((c) => c.column === name)));
     }
     return { checks };
   },
