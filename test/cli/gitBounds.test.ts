@@ -44,12 +44,14 @@ describe('bounded git capture', { timeout: 300_000 }, () => {
     }
   });
 
-  it('keeps mlwb\'s memory flat when a tracked file has a 50 MB edit', async () => {
+  it('keeps mlwb\'s memory flat when a tracked file has a 150 MB edit', async () => {
     const repo = gitRepo({ 'train.py': 'print("epoch 1 loss=0.5")\n', 'data.txt': 'row 0\n' });
     const baseline = await runMeasured(repo, ['python3', 'train.py']);
 
+    // Large enough that a capture holding the diff (the bug: ~4.6× the edit) and a bounded one
+    // (a fixed few tens of MB for the kept 5 MiB) are far apart.
     const lines: string[] = [];
-    for (let i = 0; i < 1_500_000; i++) lines.push(`row ${i} value ${(i * 7) % 1000} and some text`);
+    for (let i = 0; i < 4_500_000; i++) lines.push(`row ${i} value ${(i * 7) % 1000} and some text`);
     fs.appendFileSync(path.join(repo, 'data.txt'), lines.join('\n') + '\n');
     const editBytes = fs.statSync(path.join(repo, 'data.txt')).size;
     const big = await runMeasured(repo, ['python3', 'train.py']);

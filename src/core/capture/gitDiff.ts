@@ -11,7 +11,7 @@ export const DEFAULT_MAX_UNTRACKED_FILES = 1000;
 
 export interface UncommittedDiff {
   diff: string;
-  /** Bytes of the whole diff, counted past the cap while git still answered. */
+  /** Bytes of the diff seen: the whole diff, or at least this much when it was cut (git is stopped at the cap). */
   diffBytes: number;
   truncated: boolean;
   /** Tracked changes or untracked files exist. */
@@ -65,7 +65,7 @@ export async function uncommittedDiff(root: string, options: { maxBytes: number;
   if (secrets.length) notes.push(`Untracked files that may hold secrets are not in the diff: ${listed(secrets)}.`);
   if (redacted) notes.push(`Secret-looking values on ${redacted} changed line(s) are [REDACTED] in the diff.`);
   if (skipped.length) notes.push(`Untracked binary or large files are not in the diff: ${listed(skipped)}.`);
-  if (out.full) notes.push(`The uncommitted diff (${out.totalBytes}${tracked === 'timeout' ? '+' : ''} bytes) was cut to ${options.maxBytes} bytes${unread ? `; ${unread} untracked file(s) were not read` : ''}.`);
+  if (out.full) notes.push(`The uncommitted diff (${out.totalBytes}${tracked === 'completed' ? '' : '+'} bytes) was cut to ${options.maxBytes} bytes${unread ? `; ${unread} untracked file(s) were not read` : ''}.`);
   return {
     diff: out.text(),
     diffBytes: out.totalBytes,
@@ -111,14 +111,17 @@ class BoundedText {
   }
 }
 
-/** Streams git's output into `out` line by line through `map`; once `out` is full only counts bytes. */
+/**
+ * Streams git's output into `out` line by line through `map`; once `out` is full git is stopped:
+ * reading the rest of a huge diff only to count it costs memory and time (the pipe's buffers).
+ */
 async function streamLines(cwd: string, args: string[], out: BoundedText, signal: AbortSignal, map: (line: string) => string) {
   const decoder = new StringDecoder('utf8');
   let partial = '';
   const end = await streamGit(cwd, args, signal, (chunk) => {
     if (out.full) {
       out.count(chunk.length);
-      return true;
+      return false;
     }
     const lines = (partial + decoder.write(chunk)).split('\n');
     partial = lines.pop()!;
@@ -128,7 +131,7 @@ async function streamLines(cwd: string, args: string[], out: BoundedText, signal
       out.count(Buffer.byteLength(partial));
       partial = '';
     }
-    return true;
+    return !out.full;
   });
   if (partial && end === 'completed') out.add(map(partial));
   return end;
