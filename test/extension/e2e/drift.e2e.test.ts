@@ -29,10 +29,19 @@ test('drift report in code-server: Explorer → Compare Data with Reference… �
     await t.test('two CSVs selected in the Explorer: the context menu offers the comparison', async () => {
       await row('penguins_biscoe.csv').click();
       await row('penguins_dream.csv').click({ modifiers: ['Control'] });
-      await row('penguins_dream.csv').click({ button: 'right' });
       const item = page.locator('.monaco-menu .action-item', { hasText: 'Compare Data with Reference…' });
+      // A context menu is built when it opens: one opened before the extension's contributions
+      // were registered (a loaded machine, a slow start) lacks them, so reopen it until it has it.
+      const deadline = Date.now() + 90_000;
       try {
-        await item.waitFor({ timeout: 60_000 });
+        for (;;) {
+          await row('penguins_dream.csv').click({ button: 'right' });
+          const shown = await item.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+          if (shown) break;
+          if (Date.now() > deadline) throw new Error('the Explorer context menu never offered "Compare Data with Reference…"');
+          await page.keyboard.press('Escape');
+          await page.waitForTimeout(2_000);
+        }
       } finally {
         await h.screenshot('drift-1-context-menu');
       }
