@@ -98,6 +98,18 @@ function binnedDistance(f: (r: Float64Array, c: Float64Array) => number) {
   };
 }
 
+/** A two-sample test on the numbers of both sides whose p-value is the score (drift below 0.05). */
+function numericPValueTest(name: string, label: string,
+  test: (reference: Float64Array, current: Float64Array) => { statistic: number; pValue: number }): DriftTest {
+  return {
+    name, label, kind: 'p-value', threshold: 0.05, types: ['num'], drifted: pBelow,
+    run: (r, c) => {
+      const t = test(needNumbers(r), needNumbers(c));
+      return { statistic: t.statistic, pValue: t.pValue, score: t.pValue };
+    },
+  };
+}
+
 const ALL: DriftTest[] = [
   {
     name: 'ks', label: 'Kolmogorov–Smirnov', kind: 'p-value', threshold: 0.05, types: ['num'], drifted: pAtOrBelow,
@@ -136,34 +148,10 @@ const ALL: DriftTest[] = [
       return { statistic: t.statistic, pValue: t.pValue, score: t.pValue };
     },
   },
-  {
-    name: 'mannw', label: 'Mann–Whitney U', kind: 'p-value', threshold: 0.05, types: ['num'], drifted: pBelow,
-    run: (r, c) => {
-      const t = mannWhitneyU(needNumbers(r), needNumbers(c));
-      return { statistic: t.statistic, pValue: t.pValue, score: t.pValue };
-    },
-  },
-  {
-    name: 'anderson', label: 'Anderson–Darling (k-sample)', kind: 'p-value', threshold: 0.05, types: ['num'], drifted: pBelow,
-    run: (r, c) => {
-      const t = andersonDarling(needNumbers(r), needNumbers(c));
-      return { statistic: t.statistic, pValue: t.pValue, score: t.pValue };
-    },
-  },
-  {
-    name: 'cramer_von_mises', label: 'Cramér–von Mises', kind: 'p-value', threshold: 0.05, types: ['num'], drifted: pBelow,
-    run: (r, c) => {
-      const t = cramerVonMises(needNumbers(r), needNumbers(c));
-      return { statistic: t.statistic, pValue: t.pValue, score: t.pValue };
-    },
-  },
-  {
-    name: 't_test', label: "Student's t-test", kind: 'p-value', threshold: 0.05, types: ['num'], drifted: pBelow,
-    run: (r, c) => {
-      const t = tTest(needNumbers(r), needNumbers(c));
-      return { statistic: t.statistic, pValue: t.pValue, score: t.pValue };
-    },
-  },
+  numericPValueTest('mannw', 'Mann–Whitney U', mannWhitneyU),
+  numericPValueTest('anderson', 'Anderson–Darling (k-sample)', andersonDarling),
+  numericPValueTest('cramer_von_mises', 'Cramér–von Mises', cramerVonMises),
+  numericPValueTest('t_test', "Student's t-test", tTest),
   {
     name: 'wasserstein', label: 'Wasserstein (normed)', kind: 'distance', threshold: 0.1, types: ['num'], drifted: atOrAbove,
     run: (r, c) => {
