@@ -11,7 +11,6 @@ Then open models/penguins.onnx in VS Code: Try It, Benchmark, Evaluate on Data (
 label column `species`).
 """
 import argparse
-import csv
 import json
 import os
 import random
@@ -21,20 +20,9 @@ import onnx
 import torch
 from torch import nn
 
+from train import DATA, FEATURES, load
+
 HERE = Path(__file__).parent
-FEATURES = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
-
-
-def load():
-    rows, labels = [], []
-    with open(HERE / "data" / "penguins.csv", newline="") as f:
-        for record in csv.DictReader(f):
-            if any(record[k] == "" for k in FEATURES):
-                continue  # two penguins were not measured
-            rows.append([float(record[k]) for k in FEATURES])
-            labels.append(record["species"])
-    classes = sorted(set(labels))
-    return torch.tensor(rows), torch.tensor([classes.index(v) for v in labels]), classes
 
 
 class PenguinClassifier(nn.Module):
@@ -58,7 +46,8 @@ def main():
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     random.seed(args.seed)
-    x, y, classes = load()
+    rows, labels, classes = load(DATA)  # the training script's reader: same rows, same classes
+    x, y = torch.tensor(rows), torch.tensor(labels)
     order = list(range(len(y)))
     random.shuffle(order)
     cut = int(0.8 * len(order))
