@@ -3,7 +3,7 @@
 // (cliProcess.ts); this side only maps its events onto test items.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadTestConfig } from '../../core/regress/config';
+import { CONFIG_FILE_NAME, loadTestConfig, parseTestConfig, type TestConfig } from '../../core/regress/config';
 import { TestResultStore } from '../../core/regress/resultStore';
 import type { FolderSession } from '../folderSession';
 import { Disposable, toDisposable } from '../util/dispose';
@@ -16,6 +16,8 @@ const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**,**/.venv/**,**/venv/**,**/.
 const SKIPPED_FOLDER = /[\\/](node_modules|\.git|\.venv|venv|\.mlwb)[\\/]/;
 /** A burst of store writes (a run's last metrics, its end) is one reason to re-run, not many. */
 const CONTINUOUS_DELAY_MS = 1000;
+/** Typing in a test file re-checks it once the keystrokes pause, as a linter would. */
+const EDIT_DELAY_MS = 300;
 
 export interface RegressionTestsHost {
   extensionPath: string;
@@ -48,6 +50,19 @@ export class RegressionTests extends Disposable {
       this.tree.remove(uri.fsPath);
       this.diagnostics.delete(uri);
     }));
+    // An open test file is checked as it is edited, unsaved, and as soon as it is opened: the
+    // watcher alone misses what it is slow to see (a folder created with its file, a remote FS).
+    const editTimers = new Map<string, NodeJS.Timeout>();
+    this._register(toDisposable(() => editTimers.forEach((t) => clearTimeout(t))));
+    this._register(vscode.workspace.onDidOpenTextDocument((doc) => this.loadDocument(doc)));
+    this._register(vscode.workspace.onDidChangeTextDocument(({ document: doc }) => {
+      if (!isTestConfig(doc)) return;
+      clearTimeout(editTimers.get(doc.uri.fsPath));
+      editTimers.set(doc.uri.fsPath, setTimeout(() => {
+        editTimers.delete(doc.uri.fsPath);
+        this.loadDocument(doc);
+      }, EDIT_DELAY_MS));
+    }));
     this._register(vscode.commands.registerCommand('mlwb.tests.acceptBaseline', (item?: vscode.TestItem) => this.acceptBaseline(item)));
     // Config problems belong in the Problems panel even before the Testing view is opened.
     void this.discover().catch((err: unknown) => host.log.error(`tests: discovery failed: ${(err as Error).message}`));
@@ -60,8 +75,22 @@ export class RegressionTests extends Disposable {
 
   private async load(uri: vscode.Uri): Promise<void> {
     if (this.isDisposed || SKIPPED_FOLDER.test(uri.fsPath)) return;
-    const config = await loadTestConfig(uri.fsPath);
-    this.tree.update(config, vscode.workspace.asRelativePath(uri));
+    const onDisk = await loadTestConfig(uri.fsPath);
+    this.tree.update(onDisk, vscode.workspace.asRelativePath(uri));
+    const edited = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === uri.fsPath && d.isDirty);
+    // An unsaved buffer is what the user sees: the file on disk would undo its problems.
+    this.showProblems(uri, edited ? parseTestConfig(uri.fsPath, edited.getText()) : onDisk);
+  }
+
+  /** Problems follow the buffer; the tests follow the file on disk, which is what a run reads. */
+  private loadDocument(doc: vscode.TextDocument): void {
+    if (this.isDisposed || !isTestConfig(doc) || SKIPPED_FOLDER.test(doc.uri.fsPath)) return;
+    const config = parseTestConfig(doc.uri.fsPath, doc.getText());
+    if (!doc.isDirty) this.tree.update(config, vscode.workspace.asRelativePath(doc.uri));
+    this.showProblems(doc.uri, config);
+  }
+
+  private showProblems(uri: vscode.Uri, config: TestConfig): void {
     this.diagnostics.set(uri, config.problems.map((p) => {
       const d = new vscode.Diagnostic(new vscode.Range(p.line - 1, p.column - 1, p.line - 1, Number.MAX_SAFE_INTEGER), p.message, vscode.DiagnosticSeverity.Error);
       d.source = 'mlwb';
@@ -208,4 +237,8 @@ export class RegressionTests extends Disposable {
     }
     await this.load(vscode.Uri.file(ref.file));
   }
+}
+
+function isTestConfig(doc: vscode.TextDocument): boolean {
+  return doc.uri.scheme === 'file' && path.basename(doc.uri.fsPath) === CONFIG_FILE_NAME;
 }

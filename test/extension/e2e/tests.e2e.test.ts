@@ -156,6 +156,14 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
     await step('a broken test file puts its problems, with lines, in the Problems panel', async () => {
       mkdirSync(path.join(h.workspace, 'broken'), { recursive: true });
       writeFileSync(path.join(h.workspace, 'broken', 'mlwb.tests.yaml'), 'tests:\n  - name: typo\n    kind: metrik\n');
+      // Opened as a user would look at it: an open test file is checked whether or not the
+      // file watcher has seen the new folder yet.
+      await page.keyboard.press('Control+P');
+      const quickOpen = page.locator('.quick-input-widget input');
+      await quickOpen.fill('broken/mlwb.tests.yaml');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken' }).first().waitFor({ timeout: 15_000 });
+      await quickOpen.press('Enter');
+      await page.locator('.tab', { hasText: 'mlwb.tests.yaml' }).first().waitFor({ timeout: 15_000 });
       await h.command('Problems: Focus on Problems View');
       const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown kind "metrik"' }).first();
       await problem.waitFor({ timeout: 30_000 });
