@@ -83,15 +83,25 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
       const live = mlwb(workspace, ['run', '--name', 'live-lr-0.1', '--', 'python3', 'train.py', '--lr', '0.1', '--epochs', '40', '--delay', '0.25']);
       const running = view.locator('.monaco-list-row[aria-label*="live-lr-0.1"]');
       await running.first().waitFor({ timeout: 30_000 });
-      // A right-click only: a left click would open the run's details over the Compare view.
-      await running.first().click({ button: 'right' });
+      // A right-click only: a left click would open the run's details over the Compare view. The
+      // list reuses its row elements as the tree updates, so a click can land on another run:
+      // the menu is used only once the right-clicked (focused) row is the live run.
+      const focused = view.locator('.monaco-list-row.focused');
+      for (let attempt = 0; ; attempt++) {
+        await running.first().click({ button: 'right' });
+        if (/live-lr-0\.1/.test((await focused.first().getAttribute('aria-label', { timeout: 5000 }).catch(() => null)) ?? '')) break;
+        await page.keyboard.press('Escape');
+        if (attempt === 5) throw new Error('the right-click never landed on the live run');
+        await page.waitForTimeout(500);
+      }
       await page.getByRole('menuitem', { name: 'Add to Compare' }).click();
       // A webview hidden and shown again is a fresh page (it gets a fresh snapshot): find it again.
       frame = await h.findFrame('canvas[data-key="val_accuracy"]', 30_000);
       const first = await waitFor('the live run in the chart', () => chartSeries(frame, 'val_loss'), (s) => s.length === 3 && s[2].points > 0)
         .catch(async (err: Error) => {
           await h.screenshot('compare-02-live-run-missing');
-          throw err;
+          const tabs = await page.locator('.tab').allInnerTexts().catch(() => []);
+          throw new Error(`${err.message}; editor tabs: ${tabs.join(' | ')}`);
         });
       const later = await waitFor('the live run to grow', () => chartSeries(frame, 'val_loss'), (s) => s[2].points >= first[2].points + 5, 30_000);
       t.diagnostic(`live run points: ${first[2].points} → ${later[2].points}`);
@@ -109,7 +119,7 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
       await h.command('Developer: Reload Window');
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       frame = await h.findFrame('canvas[data-key="val_loss"]', 60_000);
-      const series = await waitFor('the restored charts', () => chartSeries(frame, 'val_loss'), (s) => s.length === 3 && s.every((d) => d.points > 0));
+      const series = await waitFor('the restored charts', () => chartSeries(frame, 'val_loss'), (s) => s.length === 3 && s.every((d) => d.points > 0), 90_000);
       assert.deepEqual(series.map((s) => s.label).sort(), ['live-lr-0.1', 'lr-0.02', 'lr-0.2']);
     });
 
