@@ -13,24 +13,27 @@ import os
 import sys
 
 
+def _write_mark(text):
+    """To the controlling terminal, opened for each mark: no descriptor is held while the program runs."""
+    try:
+        with open("/dev/tty", "w", encoding="utf-8") as tty:
+            tty.write(text)
+        return True
+    except OSError:
+        return False  # no controlling terminal: nothing to mark
+
+
 def _mark():
     if not os.environ.get("MLWB_TERMINAL_MARKS") or os.environ.get("MLWB_TERMINAL_PROGRAM"):
         return
     pid = os.getpid()
     os.environ["MLWB_TERMINAL_PROGRAM"] = str(pid)
-    try:
-        tty = open("/dev/tty", "w", encoding="utf-8")
-    except OSError:
-        return  # no controlling terminal: nothing to mark
-    import atexit
     import json
 
     argv = getattr(sys, "orig_argv", None) or [sys.executable] + sys.argv
-    try:
-        tty.write("\x1b]6973;start;%d;%s\x07" % (pid, json.dumps(argv, ensure_ascii=True)))
-        tty.flush()
-    except OSError:
+    if not _write_mark("\x1b]6973;start;%d;%s\x07" % (pid, json.dumps(argv, ensure_ascii=True))):
         return
+    import atexit
 
     def end():
         if os.getpid() != pid:
@@ -40,11 +43,7 @@ def _mark():
                 stream.flush()
             except Exception:
                 pass
-        try:
-            tty.write("\x1b]6973;end;%d\x07" % pid)
-            tty.flush()
-        except OSError:
-            pass
+        _write_mark("\x1b]6973;end;%d\x07" % pid)
 
     atexit.register(end)
 

@@ -70,9 +70,9 @@ test('how each program of a line ended, from the operators, who started next and
 });
 
 /** Runs a command line in a real pseudo-terminal (util-linux `script`), with the client folder (and its hook) on PYTHONPATH. */
-function runInTerminal(dir: string, line: string): Promise<{ raw: string; exit: number }> {
+function runInTerminal(dir: string, line: string, pythonPath = [path.join(REPO, 'python')]): Promise<{ raw: string; exit: number }> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: path.join(REPO, 'python'), MLWB_TERMINAL_MARKS: '1', PYTHONDONTWRITEBYTECODE: '1', SHELL: '/bin/bash' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: pythonPath.join(path.delimiter), MLWB_TERMINAL_MARKS: '1', PYTHONDONTWRITEBYTECODE: '1', SHELL: '/bin/bash' };
     for (const name of ['MLWB_ENDPOINT', 'MLWB_TOKEN', 'MLWB_STORE', 'MLWB_RUN_ID', 'MLWB_TERMINAL_PROGRAM']) delete env[name];
     const child = spawn('script', ['-qefc', line, '/dev/null'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let raw = '';
@@ -162,4 +162,19 @@ test('python a.py && python b.py in a real terminal: one run per program, each w
   } finally {
     store.close();
   }
+});
+
+test('the terminal hook: marks only top-level programs, never into redirected output, and runs the sitecustomize it shadows', async () => {
+  const dir = tempDir();
+  for (const f of fs.readdirSync(FIXTURES)) fs.copyFileSync(path.join(FIXTURES, f), path.join(dir, f));
+  const shadowed = path.join(dir, 'site');
+  fs.mkdirSync(shadowed);
+  fs.writeFileSync(path.join(shadowed, 'sitecustomize.py'), 'import os\nopen(os.path.join(os.getcwd(), "shadowed-ran-%d" % os.getpid()), "w").close()\n');
+  const line = `python3 -c 'import subprocess, sys; subprocess.run([sys.executable, "prepare.py", "--out", "rows.csv"], check=True)' > out.txt`;
+  const { raw, exit } = await runInTerminal(dir, line, [path.join(REPO, 'python'), shadowed]);
+  assert.equal(exit, 0);
+  assert.equal([...raw.matchAll(/\x1b\]6973;start;/g)].length, 1, 'the subprocess does not mark');
+  assert.equal([...raw.matchAll(/\x1b\]6973;end;/g)].length, 1);
+  assert.equal(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8'), 'wrote 3 rows to rows.csv\n', 'redirected output has no marks');
+  assert.equal(fs.readdirSync(dir).filter((f) => f.startsWith('shadowed-ran-')).length, 2, 'both Pythons ran the shadowed sitecustomize');
 });
