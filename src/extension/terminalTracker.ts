@@ -7,9 +7,9 @@
 import * as vscode from 'vscode';
 import { RunRecorder } from '../core/capture/runRecorder';
 import { decideTerminalLine, type LineDecision, type ProgramDecision } from '../core/detect/terminalCommand';
-import { type ProgramEnd, statusOfExit } from '../core/live/compoundLine';
+import { statusOfExit } from '../core/live/compoundLine';
 import { HeldOutput } from '../core/live/heldOutput';
-import { LineRouter, type ProgramOutcome, type RouteAction } from '../core/live/lineRouter';
+import { LineRouter, type ProgramOutcome, type RouteAction, type TimedEnd } from '../core/live/lineRouter';
 import { MERGED_INTO_TAG, mergeRunInto, sameProcessCommand } from '../core/live/mergeRuns';
 import { ProgramMarkReader, type TerminalEvent } from '../core/live/programMarks';
 import { TerminalTextDecoder } from '../core/live/terminalText';
@@ -33,6 +33,8 @@ interface Line {
   /** Its Python programs that began, by index in `decision.programs`. */
   programs: Map<number, Tracked>;
   pumped: Promise<void>;
+  /** Runs of earlier programs being ended while the line goes on. */
+  ending: Promise<void>[];
 }
 
 /** One Python program of a line. */
@@ -129,7 +131,7 @@ export class TerminalTracker extends Disposable {
       return undefined;
     }
     const line: Line = {
-      session, text, decision, terminalName: e.terminal.name, fromLens: isLensTerminal(e.terminal), programs: new Map(), pumped: Promise.resolve(),
+      session, text, decision, terminalName: e.terminal.name, fromLens: isLensTerminal(e.terminal), programs: new Map(), pumped: Promise.resolve(), ending: [],
       router: new LineRouter(decision.programs, decision.operators, decision.primary),
     };
     if (!line.router.single) {
@@ -145,6 +147,7 @@ export class TerminalTracker extends Disposable {
   private async apply(line: Line, actions: RouteAction[]): Promise<void> {
     for (const action of actions) {
       if (action.kind === 'begin') await this.beginProgram(line, action.program);
+      else if (action.kind === 'end') line.ending.push(this.endProgram(line.programs.get(action.program)!, action.outcome));
       else this.feed(line.programs.get(action.program)!, action.text);
     }
   }
@@ -237,7 +240,7 @@ export class TerminalTracker extends Disposable {
     if (!line.router.single && !line.router.split) {
       this.log.info(`terminal: "${line.text}": no program marks in this terminal (opened before ML Workbench started?), so its output is one run`);
     }
-    await Promise.all([...outcomes].map(([index, outcome]) => this.endProgram(line.programs.get(index)!, outcome)));
+    await Promise.all([...line.ending, ...[...outcomes].map(([index, outcome]) => this.endProgram(line.programs.get(index)!, outcome))]);
   }
 
   private async endProgram(t: Tracked, outcome: ProgramOutcome): Promise<void> {
@@ -268,8 +271,8 @@ export class TerminalTracker extends Disposable {
     await this.finishRun(t, recorder, outcome);
   }
 
-  private async finishRun(t: Tracked, recorder: RunRecorder, { status, exitCode }: ProgramEnd): Promise<void> {
-    await recorder.finish(status, exitCode);
+  private async finishRun(t: Tracked, recorder: RunRecorder, { status, exitCode, endTime }: TimedEnd): Promise<void> {
+    await recorder.finish(status, exitCode, { endTime });
     if (t.clientRunId) mergeRunInto(t.line.session.store, recorder.id, t.clientRunId, status, exitCode);
     this.log.info(`terminal: run ${(t.clientRunId ?? recorder.id).slice(0, 8)} ${status}${exitCode === null ? '' : ` (exit ${exitCode})`}`);
   }

@@ -11,13 +11,20 @@ export interface RoutedProgram extends LineProgram {
   position: number;
 }
 
+/** How a program ended, and when (its end mark; absent: the line's end). */
+export interface TimedEnd extends ProgramEnd {
+  endTime?: number;
+}
+
 export type RouteAction =
   /** The program started (or, unmarked, printed first): its run or held output begins. */
   | { kind: 'begin'; program: number }
-  | { kind: 'output'; program: number; text: string };
+  | { kind: 'output'; program: number; text: string }
+  /** The program ended and the next one started, so how it ended is known: its run ends now. */
+  | { kind: 'end'; program: number; outcome: TimedEnd };
 
 /** How a begun program ended; `discard`: begun on unmarked output that marks then showed was not its own. */
-export type ProgramOutcome = ProgramEnd | 'discard';
+export type ProgramOutcome = TimedEnd | 'discard';
 
 const TAIL_CHARS = 4096;
 
@@ -27,6 +34,10 @@ export class LineRouter {
   private readonly begun = new Set<number>();
   /** Programs seen starting, in order. */
   private readonly started: number[] = [];
+  /** When each program's end mark came. */
+  private readonly endedAt = new Map<number, number>();
+  /** Programs whose end was already reported by an `end` action. */
+  private readonly ended = new Set<number>();
   /** Top-level Python processes that marked: the program they are, or null for one not in the line. */
   private readonly pids = new Map<number, number | null>();
   private readonly tails: string[];
@@ -55,7 +66,9 @@ export class LineRouter {
     if (this.single) return event.kind === 'text' ? this.output(this.primary, event.text) : [];
     if (event.kind === 'start') return this.onStartMark(event.pid, event.argv);
     if (event.kind === 'end') {
-      if (this.pids.has(event.pid) && this.pids.get(event.pid) === this.current) this.current = undefined;
+      const program = this.pids.get(event.pid);
+      if (program !== undefined && program !== null) this.endedAt.set(program, Date.now());
+      if (program !== undefined && program === this.current) this.current = undefined;
       return [];
     }
     if (this.current !== undefined) return this.output(this.current, event.text);
@@ -72,6 +85,7 @@ export class LineRouter {
   finish(lineExit: number | undefined): Map<number, ProgramOutcome> {
     const outcomes = new Map<number, ProgramOutcome>();
     for (const program of this.begun) {
+      if (this.ended.has(program)) continue;
       if (!this.marked || this.single) {
         outcomes.set(program, { status: statusOfExit(lineExit), exitCode: lineExit ?? null });
         continue;
@@ -81,9 +95,7 @@ export class LineRouter {
         outcomes.set(program, 'discard');
         continue;
       }
-      const next = this.started[order + 1];
-      outcomes.set(program, programEnd(this.operators, this.programs[program].position,
-        next === undefined ? undefined : this.programs[next].position, lineExit, this.tails[program]));
+      outcomes.set(program, this.outcome(program, this.started[order + 1], lineExit));
     }
     return outcomes;
   }
@@ -107,9 +119,21 @@ export class LineRouter {
       return [];
     }
     this.pids.set(pid, program);
+    // The programs before it are over, and how they ended follows from this one starting.
+    const ends: RouteAction[] = this.started.filter((p) => this.endedAt.has(p) && this.begun.has(p) && !this.ended.has(p)).map((p) => {
+      this.ended.add(p);
+      return { kind: 'end', program: p, outcome: this.outcome(p, program, undefined) };
+    });
     this.started.push(program);
     this.current = program;
-    return this.begin(program);
+    return [...ends, ...this.begin(program)];
+  }
+
+  private outcome(program: number, next: number | undefined, lineExit: number | undefined): TimedEnd {
+    const end = programEnd(this.operators, this.programs[program].position,
+      next === undefined ? undefined : this.programs[next].position, lineExit, this.tails[program]);
+    const endTime = this.endedAt.get(program);
+    return endTime === undefined ? end : { ...end, endTime };
   }
 
   private begin(program: number): RouteAction[] {

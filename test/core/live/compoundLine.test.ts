@@ -83,18 +83,31 @@ function runInTerminal(dir: string, line: string, pythonPath = [path.join(REPO, 
 }
 
 /** What the terminal tracker does with a line's output: marks → router → a run (or held output) per program. */
-async function trackLine(store: Store, dir: string, line: string): Promise<{ runs: Map<number, RunRecord>; raw: string }> {
+async function trackLine(store: Store, dir: string, line: string): Promise<{ runs: Map<number, RunRecord>; raw: string; endedEarly: number[] }> {
   const decision = await decideTerminalLine(line, dir, dir, { include: [], exclude: [] });
   assert.notEqual(decision.primary, undefined, decision.reason);
   const router = new LineRouter(decision.programs, decision.operators, decision.primary!);
   const recorders = new Map<number, RunRecorder>();
   const held = new Map<number, HeldOutput>();
+  const runs = new Map<number, RunRecord>();
+  const endedEarly: number[] = [];
+  const endings: Promise<void>[] = [];
   const start = (i: number) => RunRecorder.start(store, { command: decision.programs[i].command, cwd: decision.programs[i].cwd, source: 'terminal' });
+  const end = async (i: number, outcome: ProgramOutcome) => {
+    const recorder = recorders.get(i);
+    if (!recorder) return;
+    assert.notEqual(outcome, 'discard');
+    if (outcome !== 'discard') await recorder.finish(outcome.status, outcome.exitCode, { endTime: outcome.endTime });
+    runs.set(i, store.getRun(recorder.id)!);
+  };
   const apply = async (actions: RouteAction[]) => {
     for (const a of actions) {
       if (a.kind === 'begin') {
         if (decision.programs[a.program].track === true) recorders.set(a.program, await start(a.program));
         else held.set(a.program, new HeldOutput());
+      } else if (a.kind === 'end') {
+        endedEarly.push(a.program);
+        endings.push(end(a.program, a.outcome));
       } else if (recorders.has(a.program)) recorders.get(a.program)!.output('stdout', a.text);
       else if (held.get(a.program)!.push(a.text)) {
         const recorder = await start(a.program);
@@ -112,16 +125,8 @@ async function trackLine(store: Store, dir: string, line: string): Promise<{ run
     for (const e of marks.push(raw.slice(i, i + 37))) await apply(router.push(e.kind === 'text' ? { kind: 'text', text: text.push(e.text) } : e));
   }
   for (const e of [...marks.end(), { kind: 'text', text: text.end() } as TerminalEvent]) await apply(router.push(e));
-  const outcomes: Map<number, ProgramOutcome> = router.finish(exit);
-  const runs = new Map<number, RunRecord>();
-  for (const [i, outcome] of outcomes) {
-    const recorder = recorders.get(i);
-    if (!recorder) continue;
-    assert.notEqual(outcome, 'discard');
-    if (outcome !== 'discard') await recorder.finish(outcome.status, outcome.exitCode);
-    runs.set(i, store.getRun(recorder.id)!);
-  }
-  return { runs, raw };
+  await Promise.all([...endings, ...[...router.finish(exit)].map(([i, outcome]) => end(i, outcome))]);
+  return { runs, raw, endedEarly };
 }
 
 test('python a.py && python b.py in a real terminal: one run per program, each with its own metrics, params and status', async () => {
@@ -146,6 +151,8 @@ test('python a.py && python b.py in a real terminal: one run per program, each w
     assert.deepEqual([first?.params.lr, first?.params.epochs, second?.params.lr, second?.params.epochs], [0.5, 2, 0.1, 4]);
     assert.deepEqual([first?.status, first?.exitCode, second?.status, second?.exitCode], ['finished', 0, 'finished', 0]);
     assert.doesNotMatch(store.getLog(first!.id, 'stdout')?.content ?? '', /epoch 3/, 'the second program\'s output is not in the first run');
+    assert.deepEqual(two.endedEarly, [0], 'the first run ends when the second program starts, not with the line');
+    assert.ok(first!.endTime! <= second!.startTime, `one after the other: ${first!.endTime} ≤ ${second!.startTime}`);
 
     // `;` goes on after a failure: the first run failed (its traceback), the second is its own run.
     const failing = await trackLine(store, dir, 'python3 train.py --epochs 3 --diverge-at 2; python3 prepare.py; python3 evaluate.py --split val');
