@@ -34,7 +34,7 @@ export class TrackedCellStatus extends Disposable implements vscode.NotebookCell
     if (cell.kind !== vscode.NotebookCellKind.Code) return [];
     const text = cell.document.getText();
     if (cellMissingClient(cell)) {
-      const item = new vscode.NotebookCellStatusBarItem(`$(error) mlwb is not installed in this kernel — ${INSTALL_CLIENT_COMMAND.title}`, vscode.NotebookCellStatusBarAlignment.Left);
+      const item = new vscode.NotebookCellStatusBarItem(`$(error) ${INSTALL_CLIENT_COMMAND.title} — this kernel lacks it`, vscode.NotebookCellStatusBarAlignment.Left);
       item.command = { title: INSTALL_CLIENT_COMMAND.title, command: INSTALL_CLIENT_COMMAND.id };
       item.tooltip = `The kernel cannot import mlwb: run "${INSTALL_CLIENT_COMMAND.title}" (offline, from the extension), then restart the kernel.`;
       return [item];

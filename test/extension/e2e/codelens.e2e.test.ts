@@ -132,7 +132,7 @@ test('CodeLens on the training script and status items on %%track cells', { time
       await page.locator('.quick-input-widget input').fill('no-client.ipynb');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'no-client.ipynb' }).first().waitFor();
       await page.keyboard.press('Enter');
-      await page.locator('.cell-statusbar-container', { hasText: 'mlwb is not installed in this kernel — Install the mlwb Python Client' }).first()
+      await page.locator('.cell-statusbar-container', { hasText: 'Install the mlwb Python Client — this kernel lacks it' }).first()
         .waitFor({ timeout: 90_000 });
       await h.command('View: Focus Problems (Errors, Warnings, Infos)');
       const problems = page.locator('.markers-panel .monaco-list-row', { hasText: 'Install the mlwb Python Client' });
