@@ -128,9 +128,16 @@ test('CodeLens on the training script and status items on %%track cells', { time
       const ran = await execute(JUPYTER_PYTHON, [path.join(REPO, 'test/fixtures/python/run_notebook.py'), notebook, notebook], h.workspace, env);
       assert.equal(ran.code, 0, ran.output);
       assert.match(readFileSync(notebook, 'utf8'), /No module named 'mlwb'/, 'the kernel really lacks the client');
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').fill('no-client.ipynb');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'no-client.ipynb' }).first().waitFor();
+      // A file just written may not be in Quick Open's index yet: ask again until it is.
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').fill('no-client.ipynb');
+        const found = await page.locator('.quick-input-list .monaco-list-row', { hasText: 'no-client.ipynb' }).first()
+          .waitFor({ timeout: 10_000 }).then(() => true, () => false);
+        if (found) break;
+        await page.keyboard.press('Escape');
+        if (attempt === 6) throw new Error('Quick Open never listed no-client.ipynb');
+      }
       await page.keyboard.press('Enter');
       await page.locator('.cell-statusbar-container', { hasText: 'Install the mlwb Python Client — this kernel lacks it' }).first()
         .waitFor({ timeout: 90_000 });
