@@ -49,6 +49,8 @@ interface Tracked {
   promotion?: Promise<RunRecorder>;
   /** Set when the script's own client created a run: this one merges into it at the end. */
   clientRunId?: string;
+  /** Its program is over (a later program of the line started, or the line ended). */
+  done?: boolean;
 }
 
 export class TerminalTracker extends Disposable {
@@ -76,7 +78,7 @@ export class TerminalTracker extends Disposable {
     const run = session.store.getRun(runId);
     if (!run || (run.source !== 'client' && run.source !== 'mlflow')) return;
     for (const t of this.allTracked()) {
-      if (t.line.session !== session || t.clientRunId || t.recorder?.id === runId) continue;
+      if (t.done || t.line.session !== session || t.clientRunId || t.recorder?.id === runId) continue;
       if (run.cwd !== t.program.cwd || !sameProcessCommand(t.program.command, run.command)) continue;
       t.clientRunId = runId;
       // A candidate that uses the client is a run after all: it is recorded, then merged.
@@ -245,6 +247,7 @@ export class TerminalTracker extends Disposable {
 
   private async endProgram(t: Tracked, outcome: ProgramOutcome): Promise<void> {
     const shown = `"${t.program.command.join(' ')}"`;
+    t.done = true;
     if (outcome === 'discard') {
       const recorder = t.recorder ?? (t.promotion ? await t.promotion.catch(() => undefined) : undefined);
       if (recorder) {
