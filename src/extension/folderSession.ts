@@ -21,6 +21,8 @@ export interface FolderSessionOptions {
   variables: vscode.EnvironmentVariableCollection;
   /** Workspace state: remembers the endpoint's port, reused after a restart so open terminals keep working. */
   state?: vscode.Memento;
+  /** The bundled Python client (`<extension>/python`): on terminals' PYTHONPATH, with the hook that marks each program's output. */
+  clientDir?: string;
   onDidUpdate: (session: FolderSession, update: ModelUpdate) => void;
 }
 
@@ -107,6 +109,11 @@ export class FolderSession extends Disposable {
     variables.replace('MLWB_STORE', this.store.dir);
     variables.replace('MLFLOW_TRACKING_URI', endpoint.url);
     variables.replace('MLFLOW_TRACKING_TOKEN', endpoint.token);
+    if (this.options.clientDir) {
+      // `import mlwb` with no install, and python/sitecustomize.py's marks that split `python a.py && python b.py`.
+      variables.replace('PYTHONPATH', [this.options.clientDir, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter));
+      variables.replace('MLWB_TERMINAL_MARKS', '1');
+    }
     this._register(toDisposable(() => variables.clear()));
     log.info(`${folder.name}: store ${this.store.dir}, endpoint ${endpoint.url}`);
   }

@@ -98,6 +98,7 @@ export class Workbench extends Disposable {
           // One folder: the window's collection; several: each folder's terminals get their own endpoint.
           variables: folders.length === 1 ? root : root.getScoped({ workspaceFolder: folder }),
           state: this.context.workspaceState,
+          clientDir: path.join(this.context.extensionPath, 'python'),
           onDidUpdate: (s, update) => this.onSessionUpdate(s, update),
         });
         if (session) this.sessions.set(folder.uri.toString(), session);

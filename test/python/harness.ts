@@ -21,7 +21,7 @@ export interface Done {
 /** The environment of a client process: the package from the repo, no endpoint inherited from whoever runs the tests. */
 export function clientEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: path.join(REPO, 'python'), PYTHONDONTWRITEBYTECODE: '1' };
-  for (const name of ['MLWB_ENDPOINT', 'MLWB_TOKEN', 'MLWB_STORE', 'MLWB_RUN_ID', 'MLFLOW_RUN_ID']) delete env[name];
+  for (const name of ['MLWB_ENDPOINT', 'MLWB_TOKEN', 'MLWB_STORE', 'MLWB_RUN_ID', 'MLFLOW_RUN_ID', 'MLWB_TERMINAL_MARKS', 'MLWB_TERMINAL_PROGRAM']) delete env[name];
   return { ...env, ...extra };
 }
 

@@ -35,6 +35,8 @@ export interface RunRecorderOptions {
 export interface FinishOptions {
   /** Stops waiting for data hashing: the data records then say how far hashing got. */
   stop?: AbortSignal;
+  /** When the process ended, if before now (a terminal line's earlier program). */
+  endTime?: number;
 }
 
 export type OutputStream = 'stdout' | 'stderr';
@@ -186,7 +188,7 @@ export class RunRecorder {
    */
   async finish(status: RunStatus, exitCode: number | null, options: FinishOptions = {}): Promise<void> {
     if (this.closed) return;
-    const endTime = Date.now();
+    const endTime = options.endTime ?? Date.now();
     clearInterval(this.timer);
     clearTimeout(this.soon);
     for (const stream of ['stdout', 'stderr'] as const) {

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { isPythonProgram } from '../capture/commandParams';
-import { parseCommandList } from './shellWords';
+import { type ListOperator, parseCommandList } from './shellWords';
 import { classifyScript, matchesAnyGlob } from './trainingScript';
 
 export interface TerminalTrackingRules {
@@ -51,15 +51,47 @@ type Program =
   | { kind: 'repl' }
   | { kind: 'other' };
 
+/** One Python program of a command line, and how it is tracked. */
+export interface ProgramDecision {
+  track: true | 'tentative';
+  command: string[];
+  cwd: string;
+  script: string | null;
+  reason: string;
+  /** Its index among the line's simple commands (`cd`, `echo` included). */
+  position: number;
+}
+
+/** Every Python program of a line (`python a.py && python b.py` has two), each with its decision. */
+export interface LineDecision {
+  programs: ProgramDecision[];
+  /** How each simple command is joined to the one before it (undefined for the first). */
+  operators: (ListOperator | undefined)[];
+  /** The program that is the line's one run when its output cannot be split: the first training one, else the first. */
+  primary: number | undefined;
+  /** Why nothing is tracked, when `programs` is empty. */
+  reason: string;
+}
+
+/** The line's one run (`decideTerminalLine`'s primary program). */
 export async function decideTerminalCommand(
   commandLine: string, cwd: string, folder: string, rules: TerminalTrackingRules,
 ): Promise<TerminalDecision> {
+  const line = await decideTerminalLine(commandLine, cwd, folder, rules);
+  if (line.primary === undefined) return { track: false, reason: line.reason };
+  const { track, command, cwd: here, script, reason } = line.programs[line.primary];
+  return { track, command, cwd: here, script, reason };
+}
+
+export async function decideTerminalLine(
+  commandLine: string, cwd: string, folder: string, rules: TerminalTrackingRules,
+): Promise<LineDecision> {
   const list = parseCommandList(commandLine.trim());
-  if (!list) return { track: false, reason: 'not readable without a shell (substitution, subshell or open quote)' };
+  if (!list) return { programs: [], operators: [], primary: undefined, reason: 'not readable without a shell (substitution, subshell or open quote)' };
   const notes: string[] = [];
+  const programs: ProgramDecision[] = [];
   let here = cwd;
-  let tentative: TerminalDecision | undefined;
-  for (const { words } of list) {
+  for (const [position, { words }] of list.entries()) {
     if (words[0] === 'cd') {
       if (words.length === 2 && !words[1].startsWith('-') && !words[1].startsWith('~')) here = path.resolve(here, words[1]);
       continue;
@@ -78,27 +110,40 @@ export async function decideTerminalCommand(
       file = await resolveModule(program.module, here, folder);
       if (!file) why = `module ${program.module} is not a file in the workspace`;
     }
+    const decided = (track: true | 'tentative', reason: string) => programs.push({ track, command: words, cwd: here, script: file, reason, position });
     if (file) {
       const relative = path.relative(folder, file).split(path.sep).join('/');
       if (matchesAnyGlob(relative, rules.exclude)) {
         notes.push(`${relative} matches mlwb.terminal.exclude`);
         continue;
       }
-      if (matchesAnyGlob(relative, rules.include)) return { track: true, command: words, cwd: here, script: file, reason: `${relative} matches mlwb.terminal.include` };
+      if (matchesAnyGlob(relative, rules.include)) {
+        decided(true, `${relative} matches mlwb.terminal.include`);
+        continue;
+      }
       const source = await readHead(file);
       if (source === undefined) why = `cannot read ${relative}`;
       else {
         const verdict = classifyScript(source);
         const via = program.kind === 'file' ? program.via : program.kind === 'module' ? `python -m ${program.module}` : 'python';
-        if (verdict.training) return { track: true, command: words, cwd: here, script: file, reason: `${relative} (${via}): ${verdict.reason}` };
+        if (verdict.training) {
+          decided(true, `${relative} (${via}): ${verdict.reason}`);
+          continue;
+        }
         why = `${relative}: ${verdict.reason}`;
       }
     }
-    tentative ??= { track: 'tentative', command: words, cwd: here, script: file, reason: `"${shown}" is Python but not a known training script (${why}): held until it prints metrics` };
+    decided('tentative', `"${shown}" is Python but not a known training script (${why}): held until it prints metrics`);
     notes.push(why);
   }
-  if (tentative) return tentative;
-  return { track: false, reason: notes.length ? notes.join('; ') : 'not a Python command' };
+  const training = programs.findIndex((p) => p.track === true);
+  const primary = training >= 0 ? training : programs.length ? 0 : undefined;
+  return {
+    programs,
+    operators: list.map((c) => c.after),
+    primary,
+    reason: notes.length ? notes.join('; ') : 'not a Python command',
+  };
 }
 
 /** Sees through `env X=1`, `time`, `uv run`, `torchrun …`, `python -m torch.distributed.run`. */

@@ -3,9 +3,11 @@
 // also works for a notebook reopened later, and says when the cell changed since its run.
 import * as vscode from 'vscode';
 import { cellStatusText } from '../../core/live/lastResult';
+import { INSTALL_CLIENT_COMMAND } from '../../core/live/missingClient';
 import { matchCellRun } from '../../core/live/scriptRuns';
 import { Disposable } from '../util/dispose';
 import type { RunsUpdate, Workbench } from '../workbench';
+import { cellMissingClient, MissingClientDiagnostics } from './missingClient';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 
@@ -16,6 +18,7 @@ export class TrackedCellStatus extends Disposable implements vscode.NotebookCell
   constructor(private readonly wb: Workbench) {
     super();
     this._register(vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, this));
+    this._register(new MissingClientDiagnostics(NOTEBOOK_TYPE));
     this._register(wb.onDidUpdateRuns((u) => this.onRunsUpdate(u)));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('mlwb.keyMetric')) this.changed.fire();
@@ -30,10 +33,10 @@ export class TrackedCellStatus extends Disposable implements vscode.NotebookCell
   provideCellStatusBarItems(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem[] {
     if (cell.kind !== vscode.NotebookCellKind.Code) return [];
     const text = cell.document.getText();
-    if (lacksClient(cell)) {
-      const item = new vscode.NotebookCellStatusBarItem('$(warning) mlwb client not installed in this kernel — Install…', vscode.NotebookCellStatusBarAlignment.Left);
-      item.command = { title: 'Install the mlwb Python Client', command: 'mlwb.installPythonClient' };
-      item.tooltip = 'The kernel cannot import mlwb: run "Install the mlwb Python Client" (offline, from the extension), then restart the kernel.';
+    if (cellMissingClient(cell)) {
+      const item = new vscode.NotebookCellStatusBarItem(`$(error) ${INSTALL_CLIENT_COMMAND.title} — this kernel lacks it`, vscode.NotebookCellStatusBarAlignment.Left);
+      item.command = { title: INSTALL_CLIENT_COMMAND.title, command: INSTALL_CLIENT_COMMAND.id };
+      item.tooltip = `The kernel cannot import mlwb: run "${INSTALL_CLIENT_COMMAND.title}" (offline, from the extension), then restart the kernel.`;
       return [item];
     }
     if (!text.trimStart().startsWith('%%track')) return [];
@@ -53,17 +56,4 @@ export class TrackedCellStatus extends Disposable implements vscode.NotebookCell
       : `The run "${run.name}" is of an earlier version of this cell (edited since it ran) — click to open`;
     return [item];
   }
-}
-
-/** What a kernel without the client prints for `%load_ext mlwb` or `%%track`. */
-const MISSING_CLIENT = /No module named '?mlwb'?|Cell magic `%%track` not found/;
-
-const ERROR_MIMES = new Set(['application/vnd.code.notebook.error', 'application/vnd.code.notebook.stderr', 'application/vnd.code.notebook.stdout']);
-/** Errors are short; anything longer is not the one looked for (and is not worth decoding). */
-const MAX_ERROR_BYTES = 64 * 1024;
-
-function lacksClient(cell: vscode.NotebookCell): boolean {
-  const decoder = new TextDecoder();
-  return cell.outputs.some((o) => o.items.some((item) => ERROR_MIMES.has(item.mime) && item.data.byteLength <= MAX_ERROR_BYTES
-    && MISSING_CLIENT.test(decoder.decode(item.data))));
 }

@@ -2,7 +2,8 @@
 // `▶ Run & Track | Run with Parameters…`; a click runs it in a terminal, the Runs view gets a
 // finished run and the lens then shows its key metric. The demo notebook, executed by a real
 // Jupyter kernel (nbclient) against the extension's endpoint, shows a status item under each
-// `%%track` cell with that cell's run and metric, as the store holds it.
+// `%%track` cell with that cell's run and metric, as the store holds it; run by a kernel without
+// the client, its failing lines carry an error naming Install the mlwb Python Client.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -117,6 +118,37 @@ test('CodeLens on the training script and status items on %%track cells', { time
       const items = await page.locator('.cell-statusbar-container .cell-status-item', { hasText: /val_accuracy/ }).allInnerTexts();
       assert.equal(items.length, 2, `one status item per tracked cell: ${JSON.stringify(items)}`);
       publish(await h.screenshot('notebook-status'));
+    });
+
+    await t.test('in a kernel without the client, the failing lines get an error naming Install the mlwb Python Client', async () => {
+      const notebook = path.join(h.workspace, 'no-client.ipynb');
+      copyFileSync(path.join(h.workspace, 'penguins.ipynb'), notebook);
+      const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', JPY_SESSION_NAME: notebook, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
+      delete env.PYTHONPATH;
+      const ran = await execute(JUPYTER_PYTHON, [path.join(REPO, 'test/fixtures/python/run_notebook.py'), notebook, notebook], h.workspace, env);
+      assert.equal(ran.code, 0, ran.output);
+      assert.match(readFileSync(notebook, 'utf8'), /No module named 'mlwb'/, 'the kernel really lacks the client');
+      // A file just written may not be in Quick Open's index yet: ask again until it is.
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').fill('no-client.ipynb');
+        const found = await page.locator('.quick-input-list .monaco-list-row', { hasText: 'no-client.ipynb' }).first()
+          .waitFor({ timeout: 10_000 }).then(() => true, () => false);
+        if (found) break;
+        await page.keyboard.press('Escape');
+        if (attempt === 6) throw new Error('Quick Open never listed no-client.ipynb');
+      }
+      await page.keyboard.press('Enter');
+      await page.locator('.cell-statusbar-container', { hasText: 'Install the mlwb Python Client — this kernel lacks it' }).first()
+        .waitFor({ timeout: 90_000 });
+      await h.command('View: Focus Problems (Errors, Warnings, Infos)');
+      const problems = page.locator('.markers-panel .monaco-list-row', { hasText: 'Install the mlwb Python Client' });
+      await problems.first().waitFor({ timeout: 30_000 });
+      const texts = await problems.allInnerTexts();
+      // `%load_ext mlwb` and the two `%%track` cells.
+      assert.equal(texts.length, 3, JSON.stringify(texts));
+      assert.ok(texts.some((x) => /%%track is unknown to this kernel/.test(x)), JSON.stringify(texts));
+      publish(await h.screenshot('notebook-missing-client'));
     });
 
     await t.test("the extension's log has no errors", () => {

@@ -1,12 +1,15 @@
 // The packaged extension in a real VS Code (code-server): activity bar → Runs view with its
 // welcome content; `python3 train.py …` typed in the integrated terminal → a run, running then
-// finished; a click → details with params and metrics; no errors in the extension's log.
+// finished; a click → details with params and metrics; `python a.py && python b.py` → two runs,
+// each with its own params and metrics; no errors in the extension's log.
 // Also measures the activation time VS Code reports (the "startup" condition: the view is opened
 // while built-in extensions still activate) and the terminal-to-tree latency.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { Store } from '../../../src/core/store/store';
+import type { RunRecord } from '../../../src/core/store/types';
 import { activationFigures } from './activation';
 import { recordFigures, RESULTS, startHarness } from './harness';
 
@@ -105,6 +108,32 @@ test('ML Workbench in code-server: Runs view, terminal run, details, log', { tim
       const labels = await page.evaluate<string[]>('window.__probeLabels');
       assert.ok(latencies.length >= 3, `the tree showed the probe metric (${JSON.stringify(seen)}; labels ${JSON.stringify(labels)}; printed ${JSON.stringify(printed)})`);
       await h.screenshot('05-latency-probe');
+    });
+
+    await t.test('python a.py && python b.py: each program is its own run, with its own params and metrics', async () => {
+      const storeRuns = () => {
+        const store = Store.open({ cwd: h.workspace, storeDir: path.join(h.workspace, '.mlwb'), create: false });
+        try {
+          return store.listRuns();
+        } finally {
+          store.close();
+        }
+      };
+      const before = new Set(storeRuns().map((r) => r.id));
+      await h.command('Terminal: Focus Terminal');
+      await h.typeInTerminal('python3 train.py --lr 0.1 --epochs 3 && python3 train.py --lr 0.2 --epochs 4');
+      let added: RunRecord[] = [];
+      for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+        added = storeRuns().filter((r) => !before.has(r.id));
+        if (added.length >= 2 && added.every((r) => r.status !== 'running')) break;
+      }
+      const shown = JSON.stringify(added.map((r) => [r.command, r.status, r.params.lr, r.metrics.loss?.count]));
+      assert.equal(added.length, 2, `two runs: ${shown}\n${h.extensionLog().split('\n').filter((l) => /terminal/.test(l)).slice(-8).join('\n')}`);
+      const [first, second] = [...added].sort((a, b) => a.startTime.localeCompare(b.startTime));
+      assert.deepEqual([first.params.lr, first.params.epochs, second.params.lr, second.params.epochs], [0.1, 3, 0.2, 4], shown);
+      assert.deepEqual([first.metrics.loss?.count, second.metrics.loss?.count], [3, 4], `each run has its own epochs' metrics: ${shown}`);
+      assert.deepEqual([first.status, first.exitCode, second.status, second.exitCode], ['finished', 0, 'finished', 0], shown);
+      await h.screenshot('06-compound-line-two-runs');
     });
 
     await t.test('VS Code reports the activation time', async () => {
