@@ -60,10 +60,7 @@ test('CodeLens on the training script and status items on %%track cells', { time
     };
 
     await t.test('the demo training script shows the lenses; Run & Track makes a finished run; the lens shows its key metric', async () => {
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').fill('train.py');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'train.py' }).first().waitFor();
-      await page.keyboard.press('Enter');
+      await h.openFile('train.py', 'train.py');
       // The lens sits on the `if __name__ == "__main__":` line, far down the file: go there.
       const guardLine = readFileSync(path.join(h.workspace, 'train.py'), 'utf8').split('\n').findIndex((l) => l.startsWith('if __name__')) + 1;
       await page.locator('.monaco-editor .view-lines').first().waitFor();
@@ -102,10 +99,7 @@ test('CodeLens on the training script and status items on %%track cells', { time
       assert.equal(storeRuns().length - before, 2, 'one run per %%track cell');
       // Tall enough for both %%track cells: cells out of view are not rendered, nor their status asked for.
       await page.setViewportSize({ width: 1400, height: 1900 });
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').fill('penguins.ipynb');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'penguins.ipynb' }).first().waitFor();
-      await page.keyboard.press('Enter');
+      await h.openFile('penguins.ipynb', 'penguins.ipynb');
       await page.locator('.notebook-editor .cell-list-container .code-cell-row').first().waitFor({ timeout: 90_000 });
       for (const run of cellRuns) {
         assert.equal(run.status, 'finished');
@@ -128,17 +122,7 @@ test('CodeLens on the training script and status items on %%track cells', { time
       const ran = await execute(JUPYTER_PYTHON, [path.join(REPO, 'test/fixtures/python/run_notebook.py'), notebook, notebook], h.workspace, env);
       assert.equal(ran.code, 0, ran.output);
       assert.match(readFileSync(notebook, 'utf8'), /No module named 'mlwb'/, 'the kernel really lacks the client');
-      // A file just written may not be in Quick Open's index yet: ask again until it is.
-      for (let attempt = 1; ; attempt++) {
-        await page.keyboard.press('Control+P');
-        await page.locator('.quick-input-widget input').fill('no-client.ipynb');
-        const found = await page.locator('.quick-input-list .monaco-list-row', { hasText: 'no-client.ipynb' }).first()
-          .waitFor({ timeout: 10_000 }).then(() => true, () => false);
-        if (found) break;
-        await page.keyboard.press('Escape');
-        if (attempt === 6) throw new Error('Quick Open never listed no-client.ipynb');
-      }
-      await page.keyboard.press('Enter');
+      await h.openFile('no-client.ipynb', 'no-client.ipynb');
       await page.locator('.cell-statusbar-container', { hasText: 'Install the mlwb Python Client — this kernel lacks it' }).first()
         .waitFor({ timeout: 90_000 });
       await h.command('View: Focus Problems (Errors, Warnings, Infos)');

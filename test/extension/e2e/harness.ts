@@ -33,6 +33,8 @@ export interface Harness {
   screenshot(name: string): Promise<string>;
   command(title: string): Promise<void>;
   typeInTerminal(line: string): Promise<void>;
+  /** Opens a workspace file through Quick Open: `query` typed, the first row showing `row` taken. */
+  openFile(query: string, row: string): Promise<void>;
   findFrame(selector: string, timeoutMs?: number): Promise<Frame>;
   extensionLog(): string;
   /** The extension host's own log: which extension activated when, and on which event. */
@@ -145,6 +147,19 @@ export async function startHarness(settings: Record<string, unknown>, extraFiles
           await page.waitForTimeout(1000);
         }
         throw new Error(`the terminal did not take: ${line}; it shows: ${lastText.slice(-300)}`);
+      },
+      async openFile(query, row) {
+        // A file just written may not be in Quick Open's index yet: ask again until it is.
+        for (let attempt = 1; ; attempt++) {
+          await page.keyboard.press('Control+P');
+          await page.locator('.quick-input-widget input').fill(query);
+          const found = await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first()
+            .waitFor({ timeout: 10_000 }).then(() => true, () => false);
+          if (found) break;
+          await page.keyboard.press('Escape');
+          if (attempt === 6) throw new Error(`Quick Open never listed ${query}`);
+        }
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().click();
       },
       async findFrame(selector, timeoutMs = 20_000) {
         const deadline = Date.now() + timeoutMs;

@@ -74,9 +74,7 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
     });
 
     await step('Run All runs them; the failing one shows expected vs actual', async () => {
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').fill('mlwb.tests.yaml');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'mlwb.tests.yaml' }).first().click();
+      await h.openFile('mlwb.tests.yaml', 'mlwb.tests.yaml');
       await h.command('Test: Run All Tests');
       const peek = page.locator('.peekview-widget', { hasText: 'column sex' }).first();
       await peek.waitFor({ timeout: 240_000 });
@@ -158,11 +156,7 @@ test('regression tests in the Test Explorer', { timeout: TEST_TIMEOUT_MS }, asyn
       writeFileSync(path.join(h.workspace, 'broken', 'mlwb.tests.yaml'), 'tests:\n  - name: typo\n    kind: metrik\n');
       // Opened as a user would look at it: an open test file is checked whether or not the
       // file watcher has seen the new folder yet.
-      await page.keyboard.press('Control+P');
-      const quickOpen = page.locator('.quick-input-widget input');
-      await quickOpen.fill('broken/mlwb.tests.yaml');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken' }).first().waitFor({ timeout: 15_000 });
-      await quickOpen.press('Enter');
+      await h.openFile('broken/mlwb.tests.yaml', 'broken');
       await page.locator('.tab', { hasText: 'mlwb.tests.yaml' }).first().waitFor({ timeout: 15_000 });
       await h.command('Problems: Focus on Problems View');
       const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown kind "metrik"' }).first();
