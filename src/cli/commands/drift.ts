@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { computeDrift } from '../../core/drift/computeDrift';
 import { renderDriftHtml } from '../../core/drift/htmlReport';
 import { saveDriftReport } from '../../core/drift/saveReport';
+import { schemaLine } from '../../core/drift/schema';
 import { verdictLine, type DriftOptions, type DriftReport } from '../../core/drift/types';
 import { MlwbError } from '../../core/errors';
 import { Store } from '../../core/store/store';
@@ -43,6 +44,13 @@ export function renderDriftText(report: DriftReport): string {
     `${c.missing.reference}/${c.missing.current}`,
   ]);
   const skipped = report.skipped.map((s) => `skipped ${s.name}: ${s.reason}\n`).join('');
+  const schema = schemaLine(report.schema);
+  const texts = report.columns.filter((c) => c.text).map((c) => {
+    const t = c.text!;
+    const orders = t.ngrams.map((g) => `${['words', 'bigrams', 'trigrams'][g.n - 1]} ${formatScore(g.divergence)}${g.drifted ? ' DRIFT' : ''}`).join(', ');
+    const oov = Number.isFinite(t.outOfVocabulary.share) ? `${(t.outOfVocabulary.share * 100).toFixed(1)} %` : '-';
+    return `text ${c.name}: Jensen–Shannon ${orders} (threshold ${t.ngrams[0].threshold}); out of vocabulary ${oov}; mean length ${t.lengths.mean.reference.toFixed(1)} → ${t.lengths.mean.current.toFixed(1)} characters\n`;
+  }).join('');
   let overTime = '';
   if (report.windows) {
     const rowsOver = report.windows.list.map((w, k) => {
@@ -52,7 +60,8 @@ export function renderDriftText(report: DriftReport): string {
     overTime = `\nDrift over time (by ${report.windows.by}, window ${report.windows.window}):\n` + formatTable(['window', 'rows', 'drifted', 'columns'], rowsOver);
   }
   return `${verdictLine(report.dataset)}\n${report.reference.path} (${report.reference.rows} rows) → ${report.current.path} (${report.current.rows} rows)\n\n` +
-    formatTable(['column', 'type', 'test', 'statistic', 'p-value', 'score', 'threshold', 'verdict', 'missing ref/cur'], rows) + skipped + overTime;
+    formatTable(['column', 'type', 'test', 'statistic', 'p-value', 'score', 'threshold', 'verdict', 'missing ref/cur'], rows) + skipped + texts +
+    (schema ? `schema changes: ${schema}\n` : '') + overTime;
 }
 
 /** The store, when this workspace has one (drift never creates it unless --save). */

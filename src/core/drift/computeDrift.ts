@@ -9,6 +9,7 @@ import { analyseColumn, type ColumnRequest } from './analyseColumn';
 import { readTable } from './read/readTable';
 import type { Table } from './read/table';
 import { inferType, isDateColumn } from './sample';
+import { compareSchemas } from './schema';
 import { DEFAULT_DRIFT_SHARE, type ColumnDrift, type DriftOptions, type DriftReport } from './types';
 import { planWindows, type WindowPlan } from './windows';
 import { columnTransferList, type WorkerRequest, type WorkerResponse } from './workerProtocol';
@@ -102,7 +103,7 @@ export interface ColumnPlan {
   skipped: Array<{ name: string; reason: string }>;
 }
 
-/** Which columns to compare and how; refuses files whose columns differ. */
+/** Which columns to compare and how: the named ones, else every column both files have. */
 export function planColumns(reference: Table, current: Table, options: DriftOptions): ColumnPlan {
   const refNames = reference.columns.map((c) => c.name);
   const curNames = new Set(current.columns.map((c) => c.name));
@@ -116,16 +117,11 @@ export function planColumns(reference: Table, current: Table, options: DriftOpti
     }
     names = options.columns;
   } else {
-    const onlyRef = refNames.filter((n) => !curNames.has(n));
-    const onlyCur = [...curNames].filter((n) => !refNames.includes(n));
-    if (onlyRef.length || onlyCur.length) {
-      const parts = [
-        onlyRef.length ? `only in ${reference.source}: ${onlyRef.join(', ')}` : '',
-        onlyCur.length ? `only in ${current.source}: ${onlyCur.join(', ')}` : '',
-      ].filter(Boolean);
-      throw new MlwbError(`The two files have different columns (${parts.join('; ')}).`, 'Compare files with the same columns, or pick shared ones with --column.');
+    // Columns on one side only are schema changes (reported); the shared ones are compared.
+    names = refNames.filter((n) => curNames.has(n));
+    if (!names.length) {
+      throw new MlwbError(`The two files have no column in common (${reference.source}: ${refNames.join(', ')}; ${current.source}: ${[...curNames].join(', ')}).`, 'Compare two versions of the same data.');
     }
-    names = refNames;
   }
   const skipped: ColumnPlan['skipped'] = [];
   if (!options.columns?.length) {
@@ -197,6 +193,7 @@ export async function computeDrift(referenceFile: string, currentFile: string, o
       dataset: { drifted: share >= driftShare, share, driftedColumns, columns: columns.length, driftShare },
       columns,
       skipped: plan.skipped,
+      schema: compareSchemas(reference, current),
       reference: { path: names.reference, rows: reference.rows, columns: reference.columns.length },
       current: { path: names.current, rows: current.rows, columns: current.columns.length },
       createdAt: new Date().toISOString(),

@@ -1,6 +1,8 @@
 // The drift report as JSON: what `mlwb drift --json` prints, what the store keeps and what the
 // webview draws. The names in `dataset` and `columns` are a published contract: keep them.
 import type { ColumnType } from './columnTests';
+import type { SchemaChanges } from './schema';
+import type { TextDrift } from './textDrift';
 
 export type ColumnChart =
   /** Shares of each side per shared bin (edges has one more entry than the shares). */
@@ -26,6 +28,8 @@ export interface ColumnDrift {
   newCategories: string[];
   vanishedCategories: string[];
   chart: ColumnChart | null;
+  /** Text columns: n-gram shares and distances, out-of-vocabulary share, text lengths. */
+  text?: TextDrift;
   /** With --by/--window: the score and verdict of each window of the current data (null: no values there). */
   windows?: Array<{ score: number | null; drifted: boolean | null }>;
   note?: string;
@@ -54,6 +58,8 @@ export interface DriftReport {
   columns: ColumnDrift[];
   /** Columns left out, and why (date columns unless named with --column). */
   skipped: Array<{ name: string; reason: string }>;
+  /** Columns added, missing or typed differently in the current file (absent in reports saved before it existed). */
+  schema?: SchemaChanges;
   reference: FileSummary;
   current: FileSummary;
   createdAt: string;
