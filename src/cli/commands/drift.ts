@@ -14,6 +14,7 @@ import { MlwbError } from '../../core/errors';
 import { Store } from '../../core/store/store';
 import type { Command, CliContext } from '../context';
 import { formatTable, toJson } from '../format';
+import { deviceOf } from './modelArgs';
 
 function pairs(values: string[] | undefined, option: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -93,6 +94,9 @@ export const driftCommand: Command = async (args, ctx) => {
         window: { type: 'string' },
         save: { type: 'boolean' },
         'no-save': { type: 'boolean' },
+        model: { type: 'string' },
+        'model-features': { type: 'string' },
+        device: { type: 'string' },
       },
     });
   } catch (err) {
@@ -109,7 +113,15 @@ export const driftCommand: Command = async (args, ctx) => {
     tests: pairs(values.test, '--test'),
     thresholds,
     driftShare: values['drift-share'] === undefined ? undefined : number(values['drift-share'], '--drift-share', 0, 1),
+    model: values.model === undefined ? undefined : {
+      path: path.resolve(ctx.cwd, values.model),
+      device: deviceOf(values.device, ctx),
+      features: values['model-features']?.split(',').map((f) => f.trim()).filter(Boolean),
+    },
   };
+  if (!values.model && (values['model-features'] !== undefined || values.device !== undefined)) {
+    throw new MlwbError('--model-features and --device go with --model.', 'For example --model model.onnx --device cpu.', 2);
+  }
   const report = await computeDrift(path.resolve(ctx.cwd, refArg), path.resolve(ctx.cwd, curArg), options, { names: { reference: refArg, current: curArg } });
   if (values.html) {
     const file = path.resolve(ctx.cwd, values.html);

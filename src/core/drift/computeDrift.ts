@@ -9,6 +9,7 @@ import { analyseColumn, type ColumnRequest } from './analyseColumn';
 import { readTable } from './read/readTable';
 import type { Table } from './read/table';
 import { inferType, isDateColumn } from './sample';
+import { addPredictionColumns } from './predictionColumns';
 import { compareSchemas } from './schema';
 import { DEFAULT_DRIFT_SHARE, type ColumnDrift, type DriftOptions, type DriftReport } from './types';
 import { planWindows, type WindowPlan } from './windows';
@@ -167,6 +168,10 @@ export async function computeDrift(referenceFile: string, currentFile: string, o
     };
     const [reference, current] = await Promise.all([read(referenceFile, names.reference), read(currentFile, names.current)]);
     checkAborted();
+    if (options.model) {
+      const added = await addPredictionColumns(options.model, [{ table: reference, file: referenceFile }, { table: current, file: currentFile }], run.signal);
+      if (options.columns?.length) options = { ...options, columns: [...options.columns, ...added] };
+    }
     const plan = planColumns(reference, current, options);
     let windows: WindowPlan | undefined;
     if (options.over) {

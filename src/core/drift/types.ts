@@ -77,6 +77,20 @@ export interface DriftOptions {
   driftShare?: number;
   /** Drift over time: cut the current data by this order column into windows. */
   over?: { by: string; window: string };
+  /** Prediction drift: this model's outputs on both files become extra columns. */
+  model?: PredictionModel;
+}
+
+/** The model whose outputs on both files are compared (prediction drift). */
+export interface PredictionModel {
+  /** The ONNX file. */
+  path: string;
+  /** cpu (default), webgpu, cuda… as `mlwb devices` lists them. */
+  device?: string;
+  /** The columns that feed the model (default: the model's `features` metadata, else every numeric column). */
+  features?: string[];
+  /** Which output holds the predictions (default: the first). */
+  output?: string;
 }
 
 export const DEFAULT_DRIFT_SHARE = 0.5;

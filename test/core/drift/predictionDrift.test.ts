@@ -1,0 +1,103 @@
+// Prediction drift: the demo's penguins model (demo/models/penguins.onnx) run on both files
+// through the inference process; its predicted classes and top-class probabilities are compared
+// like any column. The oracle: the same model run by raw onnxruntime-node in this test, scored
+// by scipy (chi-square on the class counts, ks_2samp on the probabilities).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { computeDrift } from '../../../src/core/drift/computeDrift';
+import { MlwbError } from '../../../src/core/errors';
+import { inspectModel } from '../../../src/core/inference/modelInfo';
+import { tempDir } from '../../helpers/tmp';
+import { assertClose, scipy } from './scipyOracle';
+
+const DEMO = path.join(__dirname, '..', '..', '..', 'demo');
+const MODEL = path.join(DEMO, 'models', 'penguins.onnx');
+const FEATURES = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'];
+
+const dir = tempDir();
+const [header, ...lines] = fs.readFileSync(path.join(DEMO, 'data', 'penguins.csv'), 'utf8').trim().split('\n');
+const names = header.split(',');
+const mass = (line: string) => line.split(',')[names.indexOf('body_mass_g')];
+// Light penguins (and the two rows without measurements) as reference, heavy ones as current.
+const light = lines.filter((l) => mass(l) === '' || Number(mass(l)) < 4000);
+const heavy = lines.filter((l) => mass(l) !== '' && Number(mass(l)) >= 4000);
+fs.writeFileSync(path.join(dir, 'light.csv'), [header, ...light].join('\n') + '\n');
+fs.writeFileSync(path.join(dir, 'heavy.csv'), [header, ...heavy].join('\n') + '\n');
+
+/** Raw onnxruntime-node on the rows with every feature: predicted class labels and their probabilities. */
+async function rawPredictions(rows: string[]): Promise<{ labels: string[]; scores: number[]; skipped: number }> {
+  const classes = inspectModel(fs.readFileSync(MODEL), MODEL).classLabels!;
+  const complete = rows.map((l) => l.split(',')).filter((f) => FEATURES.every((n) => f[names.indexOf(n)] !== ''));
+  const x = Float32Array.from(complete.flatMap((f) => FEATURES.map((n) => Number(f[names.indexOf(n)]))));
+  const session = await ort.InferenceSession.create(MODEL);
+  try {
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, [complete.length, FEATURES.length]) });
+    const p = out[session.outputNames[0]].data as Float32Array;
+    const width = classes.length;
+    const labels: string[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < complete.length; i++) {
+      const row = Array.from(p.subarray(i * width, (i + 1) * width));
+      const best = row.indexOf(Math.max(...row));
+      labels.push(classes[best]);
+      scores.push(row[best]);
+    }
+    return { labels, scores, skipped: rows.length - complete.length };
+  } finally {
+    await session.release();
+  }
+}
+
+const countOf = (labels: string[], k: string) => labels.filter((l) => l === k).length;
+
+test('--model: predicted class and score become columns, tested like the others (raw onnxruntime + scipy as oracle)', async () => {
+  const report = await computeDrift(path.join(dir, 'light.csv'), path.join(dir, 'heavy.csv'),
+    { model: { path: MODEL }, tests: { prediction: 'chisquare', prediction_score: 'ks' } }, { workers: 0 });
+  const [ref, cur] = await Promise.all([rawPredictions(light), rawPredictions(heavy)]);
+  const prediction = report.columns.find((c) => c.name === 'prediction')!;
+  const score = report.columns.find((c) => c.name === 'prediction_score')!;
+  assert.ok(prediction && score, report.columns.map((c) => c.name).join(', '));
+  assert.equal(prediction.type, 'cat');
+  assert.equal(score.type, 'num');
+  assert.deepEqual(prediction.missing, { reference: ref.skipped, current: cur.skipped });
+  assert.equal(ref.skipped, 2);
+  // The bars are the shares of each predicted class on each side.
+  const bars = prediction.chart;
+  assert.ok(bars?.kind === 'bars');
+  bars.categories.forEach((k, i) => {
+    assert.equal(bars.reference[i], countOf(ref.labels, k) / ref.labels.length, `${k} reference share`);
+    assert.equal(bars.current[i], countOf(cur.labels, k) / cur.labels.length, `${k} current share`);
+  });
+  const keys = [...new Set([...ref.labels, ...cur.labels])];
+  const [chi, ks] = scipy([
+    { kind: 'chisquare', a: keys.map((k) => countOf(cur.labels, k)), b: keys.map((k) => countOf(ref.labels, k) * cur.labels.length / ref.labels.length) },
+    { kind: 'ks', a: ref.scores, b: cur.scores },
+  ]) as Array<[number, number]>;
+  assertClose(prediction.statistic!, chi[0], 'prediction chi-square statistic');
+  assertClose(prediction.pValue!, chi[1], 'prediction chi-square p-value');
+  assertClose(score.statistic!, ks[0], 'prediction_score KS statistic');
+  assertClose(score.pValue!, ks[1], 'prediction_score KS p-value');
+  // Heavy penguins are mostly Gentoo: the model's outputs moved with its inputs.
+  assert.equal(prediction.drifted, true);
+  assert.deepEqual(report.schema, { added: [], missing: [], typeChanged: [] });
+});
+
+test('--model with --column: the prediction columns are compared next to the chosen ones', async () => {
+  const report = await computeDrift(path.join(DEMO, 'data', 'penguins-reference.csv'), path.join(DEMO, 'data', 'penguins-current.csv'),
+    { model: { path: MODEL }, columns: ['species'] }, { workers: 2 });
+  assert.deepEqual(report.columns.map((c) => c.name), ['species', 'prediction', 'prediction_score']);
+});
+
+test('--model: a model that does not fit the data, or a data column named "prediction", is one clear error', async () => {
+  fs.writeFileSync(path.join(dir, 'named.csv'), 'prediction,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g\nAdelie,39.1,18.7,181,3750\n');
+  await assert.rejects(computeDrift(path.join(dir, 'named.csv'), path.join(dir, 'named.csv'), { model: { path: MODEL } }, { workers: 0 }),
+    (e: unknown) => e instanceof MlwbError && /already has a column "prediction"/.test(e.message));
+  fs.writeFileSync(path.join(dir, 'narrow.csv'), 'bill_length_mm,bill_depth_mm\n39.1,18.7\n40,18\n');
+  await assert.rejects(computeDrift(path.join(dir, 'narrow.csv'), path.join(dir, 'narrow.csv'), { model: { path: MODEL } }, { workers: 0 }),
+    (e: unknown) => e instanceof MlwbError && /narrow\.csv: Input "features" takes 4 features, but the table has 2 numeric columns/.test(e.message));
+  await assert.rejects(computeDrift(path.join(dir, 'light.csv'), path.join(dir, 'heavy.csv'), { model: { path: path.join(dir, 'nope.onnx') } }, { workers: 0 }),
+    (e: unknown) => e instanceof MlwbError && /Model file not found/.test(e.message));
+});
