@@ -168,6 +168,7 @@ export async function computeDrift(referenceFile: string, currentFile: string, o
     };
     const [reference, current] = await Promise.all([read(referenceFile, names.reference), read(currentFile, names.current)]);
     checkAborted();
+    const fileColumns = { reference: reference.columns.length, current: current.columns.length };
     if (options.model) {
       const added = await addPredictionColumns(options.model, [{ table: reference, file: referenceFile }, { table: current, file: currentFile }], run.signal);
       if (options.columns?.length) options = { ...options, columns: [...options.columns, ...added] };
@@ -199,8 +200,8 @@ export async function computeDrift(referenceFile: string, currentFile: string, o
       columns,
       skipped: plan.skipped,
       schema: compareSchemas(reference, current),
-      reference: { path: names.reference, rows: reference.rows, columns: reference.columns.length },
-      current: { path: names.current, rows: current.rows, columns: current.columns.length },
+      reference: { path: names.reference, rows: reference.rows, columns: fileColumns.reference },
+      current: { path: names.current, rows: current.rows, columns: fileColumns.current },
       createdAt: new Date().toISOString(),
       ...(windows && options.over ? { windows: { ...options.over, list: windows.windows } } : {}),
     };

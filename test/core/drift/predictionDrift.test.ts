@@ -89,6 +89,8 @@ test('--model with --column: the prediction columns are compared next to the cho
   const report = await computeDrift(path.join(DEMO, 'data', 'penguins-reference.csv'), path.join(DEMO, 'data', 'penguins-current.csv'),
     { model: { path: MODEL }, columns: ['species'] }, { workers: 2 });
   assert.deepEqual(report.columns.map((c) => c.name), ['species', 'prediction', 'prediction_score']);
+  // The files' own columns: the prediction columns are the model's, not the file's.
+  assert.deepEqual([report.reference.columns, report.current.columns], [7, 7]);
 });
 
 test('--model: a model that does not fit the data, or a data column named "prediction", is one clear error', async () => {
