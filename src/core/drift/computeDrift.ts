@@ -170,7 +170,8 @@ export async function computeDrift(referenceFile: string, currentFile: string, o
     checkAborted();
     const fileColumns = { reference: reference.columns.length, current: current.columns.length };
     if (options.model) {
-      const added = await addPredictionColumns(options.model, [{ table: reference, file: referenceFile }, { table: current, file: currentFile }], run.signal);
+      total += 2;
+      const added = await addPredictionColumns(options.model, [{ table: reference, file: referenceFile }, { table: current, file: currentFile }], run.signal, (shownAs) => progress(`model predictions on ${shownAs}`));
       if (options.columns?.length) options = { ...options, columns: [...options.columns, ...added] };
     }
     const plan = planColumns(reference, current, options);

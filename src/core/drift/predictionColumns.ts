@@ -101,7 +101,7 @@ export async function predictFile(client: InferenceClient, info: ModelInfo, mode
  * Appends the model's prediction columns to both tables (the model runs in one inference process,
  * then it ends) and returns their names.
  */
-export async function addPredictionColumns(model: PredictionModel, sides: Array<{ table: Table; file: string }>, signal?: AbortSignal): Promise<string[]> {
+export async function addPredictionColumns(model: PredictionModel, sides: Array<{ table: Table; file: string }>, signal?: AbortSignal, onFile?: (shownAs: string) => void): Promise<string[]> {
   for (const { table } of sides) {
     const taken = table.columns.find((c) => c.name === PREDICTION || c.name === PREDICTION_SCORE);
     if (taken) throw new MlwbError(`${table.source} already has a column "${taken.name}", the name of the model's prediction column.`, 'Rename that column to compare the model\'s predictions.');
@@ -114,6 +114,7 @@ export async function addPredictionColumns(model: PredictionModel, sides: Array<
       const columns = await predictFile(client, info, model, file, table.source, table.rows, signal);
       table.columns.push(...columns);
       names = columns.map((c) => c.name);
+      onFile?.(table.source);
     }
     return names;
   } finally {

@@ -86,8 +86,12 @@ test('--model: predicted class and score become columns, tested like the others 
 });
 
 test('--model with --column: the prediction columns are compared next to the chosen ones', async () => {
+  const steps: string[] = [];
   const report = await computeDrift(path.join(DEMO, 'data', 'penguins-reference.csv'), path.join(DEMO, 'data', 'penguins-current.csv'),
-    { model: { path: MODEL }, columns: ['species'] }, { workers: 2 });
+    { model: { path: MODEL }, columns: ['species'] }, { workers: 2, onProgress: (done, total, message) => steps.push(`${done}/${total} ${message}`) });
+  // Progress counts the model's two passes: 2 reads + 2 predictions + 3 columns.
+  assert.deepEqual(steps.filter((s) => s.includes('model predictions')).map((s) => s.replace(/ on .*/, '')), ['3/4 model predictions', '4/4 model predictions']);
+  assert.equal(steps.at(-1)?.split(' ')[0], '7/7');
   assert.deepEqual(report.columns.map((c) => c.name), ['species', 'prediction', 'prediction_score']);
   // The files' own columns: the prediction columns are the model's, not the file's.
   assert.deepEqual([report.reference.columns, report.current.columns], [7, 7]);
