@@ -60,7 +60,8 @@ export async function predictFile(client: InferenceClient, info: ModelInfo, mode
   try {
     fed = tableFeeds(table, info.inputs, model.features ?? declaredFeatures(info, table.columns));
   } catch (err) {
-    if (err instanceof MlwbError) throw new MlwbError(`${shownAs}: ${err.message}`, err.hint ?? 'Pick the feature columns with --model-features.');
+    // tableFeeds' hints name model eval's --features; here the option is --model-features.
+    if (err instanceof MlwbError) throw new MlwbError(`${shownAs}: ${err.message}`, err.hint?.replace('--features', '--model-features'));
     throw err;
   }
   const n = fed.rows.length;

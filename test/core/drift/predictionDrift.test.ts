@@ -10,6 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { computeDrift } from '../../../src/core/drift/computeDrift';
 import { MlwbError } from '../../../src/core/errors';
 import { inspectModel } from '../../../src/core/inference/modelInfo';
+import { onnxFixtures } from '../../helpers/onnxFixtures';
 import { tempDir } from '../../helpers/tmp';
 import { assertClose, scipy } from './scipyOracle';
 
@@ -106,4 +107,37 @@ test('--model: a model that does not fit the data, or a data column named "predi
     (e: unknown) => e instanceof MlwbError && /narrow\.csv: Input "features" takes 4 features, but the table has 2 numeric columns/.test(e.message));
   await assert.rejects(computeDrift(path.join(dir, 'light.csv'), path.join(dir, 'heavy.csv'), { model: { path: path.join(dir, 'nope.onnx') } }, { workers: 0 }),
     (e: unknown) => e instanceof MlwbError && /Model file not found/.test(e.message));
+});
+
+test('--model with a regressor: one numeric prediction column fed by the chosen features, KS as scipy on raw onnxruntime outputs', async () => {
+  const { diabetes, diabetesCsv } = await onnxFixtures();
+  const [head, ...rows] = fs.readFileSync(diabetesCsv, 'utf8').trim().split(/\r?\n/);
+  const columns = head.split(',');
+  // Split by the `sex` feature (f1): two sub-populations, both sides fed to the same model.
+  const sex = (l: string) => Number(l.split(',')[1]);
+  const first = rows.filter((l) => sex(l) === Math.min(...rows.map(sex)));
+  const second = rows.filter((l) => !first.includes(l));
+  fs.writeFileSync(path.join(dir, 'sex-a.csv'), [head, ...first].join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'sex-b.csv'), [head, ...second].join('\n') + '\n');
+  const features = columns.filter((c) => c !== 'target');
+  const report = await computeDrift(path.join(dir, 'sex-a.csv'), path.join(dir, 'sex-b.csv'), { model: { path: diabetes, features }, tests: { prediction: 'ks' } }, { workers: 0 });
+  assert.equal(report.columns.some((c) => c.name === 'prediction_score'), false);
+  const prediction = report.columns.find((c) => c.name === 'prediction')!;
+  assert.equal(prediction.type, 'num');
+  const session = await ort.InferenceSession.create(diabetes);
+  try {
+    const outputs = await Promise.all([first, second].map(async (side) => {
+      const x = Float32Array.from(side.flatMap((l) => l.split(',').slice(0, features.length).map(Number)));
+      const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, [side.length, features.length]) });
+      return Array.from(out[session.outputNames[0]].data as Float32Array);
+    }));
+    const [ks] = scipy([{ kind: 'ks', a: outputs[0], b: outputs[1] }]) as Array<[number, number]>;
+    assertClose(prediction.statistic!, ks[0], 'prediction KS statistic');
+    assertClose(prediction.pValue!, ks[1], 'prediction KS p-value');
+  } finally {
+    await session.release();
+  }
+  // Without --model-features the label column would feed the model too: one clear message.
+  await assert.rejects(computeDrift(path.join(dir, 'sex-a.csv'), path.join(dir, 'sex-b.csv'), { model: { path: diabetes } }, { workers: 0 }),
+    (e: unknown) => e instanceof MlwbError && /takes 10 features, but the table has 11 numeric columns/.test(e.message) && /--model-features/.test(e.hint ?? ''));
 });
