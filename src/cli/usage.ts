@@ -37,9 +37,11 @@ Usage:
   mlwb drift REF CUR [--json] [--html FILE] [--column C]… [--test COL=TEST]…
       [--threshold COL=X]… [--drift-share 0.5] [--by COL --window 1D|1W|N]
       [--fail-on-drift] [--save|--no-save]
+      [--model FILE.onnx [--model-features A,B,…] [--device D]]
                                  data drift of CUR against REF (CSV, TSV, JSON lines,
                                  Parquet); exit 1 on dataset drift with --fail-on-drift;
-                                 kept in the store when there is one (--save creates it)
+                                 kept in the store when there is one (--save creates it);
+                                 --model: its predictions on both files are compared too
   mlwb test [--config FILE]… [--filter NAME] [--junit FILE] [--json] [--md FILE]
             [--update-baseline] [--device D] [--record-golden NAME]
                                  the regression tests of every mlwb.tests.yaml here and

@@ -65,7 +65,7 @@ test('bad input: one line on stderr, exit code 1 or 2, nothing on stdout', async
     [['ref.csv', 'ragged.csv'], /^mlwb: ragged\.csv:4: this row has 1 field, the header has 2\./, 1],
     [['ref.csv', 'empty.csv'], /^mlwb: empty\.csv is empty\./, 1],
     [['ref.csv', 'latin1.csv'], /^mlwb: latin1\.csv is not UTF-8 text \(line 2\)\./, 1],
-    [['ref.csv', 'other.csv'], /^mlwb: The two files have different columns/, 1],
+    [['ref.csv', 'other.csv'], /^mlwb: The two files have no column in common/, 1],
     [['ref.csv', 'missing.csv'], /^mlwb: missing\.csv: file not found\./, 1],
     [['ref.csv'], /^mlwb: mlwb drift needs two files/, 2],
     [['ref.csv', 'cur.csv', '--drift-share', '2'], /^mlwb: --drift-share must be a number from 0 to 1/, 2],

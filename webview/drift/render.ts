@@ -7,6 +7,8 @@ import { el } from '../shared/elements';
 import type { Chart } from '../shared/charts';
 import { drawColumnChart } from './columnChart';
 import { drawOverTimeChart } from './overTimeChart';
+import { schemaSection } from './schemaSection';
+import { textSection } from './textSection';
 
 type SortKey = 'name' | 'type' | 'test' | 'statistic' | 'pValue' | 'score' | 'threshold' | 'drifted' | 'missing';
 
@@ -76,6 +78,8 @@ export class DriftReportView {
     page.append(verdict);
     page.append(el('p', `reference ${report.reference.path} (${report.reference.rows.toLocaleString('en-US')} rows) · current ${report.current.path} (${report.current.rows.toLocaleString('en-US')} rows) · ${new Date(report.createdAt).toLocaleString()}`, 'muted'));
     for (const s of report.skipped) page.append(el('p', `Not compared: ${s.name} — ${s.reason}`, 'muted'));
+    const schema = schemaSection(report.schema);
+    if (schema) page.append(schema);
 
     const search = el('input');
     search.type = 'search';
@@ -113,6 +117,7 @@ export class DriftReportView {
     grid.dataset.role = 'charts';
     const pending: Array<[HTMLCanvasElement, ColumnDrift]> = [];
     const overTime: Array<[HTMLCanvasElement, ColumnDrift]> = [];
+    const textCharts: Array<() => Chart | undefined> = [];
     for (const c of report.columns) {
       const card = el('article', undefined, c.drifted ? 'chart drifted' : 'chart');
       card.id = `chart-${encodeURIComponent(c.name)}`;
@@ -129,6 +134,11 @@ export class DriftReportView {
         box.append(canvas);
         card.append(box);
         pending.push([canvas, c]);
+      }
+      if (c.text) {
+        const text = textSection({ ...c, text: c.text });
+        card.append(text.element);
+        textCharts.push(text.draw);
       }
       if (report.windows && c.windows) {
         const box = el('div', undefined, 'canvas-box');
@@ -148,6 +158,10 @@ export class DriftReportView {
     this.fillTable();
     for (const [canvas, c] of pending) {
       const chart = drawColumnChart(canvas, c);
+      if (chart) this.charts.push(chart);
+    }
+    for (const draw of textCharts) {
+      const chart = draw();
       if (chart) this.charts.push(chart);
     }
     for (const [canvas, c] of overTime) {

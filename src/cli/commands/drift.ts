@@ -8,11 +8,13 @@ import { parseArgs } from 'node:util';
 import { computeDrift } from '../../core/drift/computeDrift';
 import { renderDriftHtml } from '../../core/drift/htmlReport';
 import { saveDriftReport } from '../../core/drift/saveReport';
+import { schemaLine } from '../../core/drift/schema';
 import { verdictLine, type DriftOptions, type DriftReport } from '../../core/drift/types';
 import { MlwbError } from '../../core/errors';
 import { Store } from '../../core/store/store';
 import type { Command, CliContext } from '../context';
 import { formatTable, toJson } from '../format';
+import { deviceOf } from './modelArgs';
 
 function pairs(values: string[] | undefined, option: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -43,6 +45,13 @@ export function renderDriftText(report: DriftReport): string {
     `${c.missing.reference}/${c.missing.current}`,
   ]);
   const skipped = report.skipped.map((s) => `skipped ${s.name}: ${s.reason}\n`).join('');
+  const schema = schemaLine(report.schema);
+  const texts = report.columns.filter((c) => c.text).map((c) => {
+    const t = c.text!;
+    const orders = t.ngrams.map((g) => `${['words', 'bigrams', 'trigrams'][g.n - 1]} ${formatScore(g.divergence)}${g.drifted ? ' DRIFT' : ''}`).join(', ');
+    const oov = Number.isFinite(t.outOfVocabulary.share) ? `${(t.outOfVocabulary.share * 100).toFixed(1)} %` : '-';
+    return `text ${c.name}: Jensen–Shannon ${orders} (threshold ${t.ngrams[0].threshold}); out of vocabulary ${oov}; mean length ${t.lengths.mean.reference.toFixed(1)} → ${t.lengths.mean.current.toFixed(1)} characters\n`;
+  }).join('');
   let overTime = '';
   if (report.windows) {
     const rowsOver = report.windows.list.map((w, k) => {
@@ -52,7 +61,8 @@ export function renderDriftText(report: DriftReport): string {
     overTime = `\nDrift over time (by ${report.windows.by}, window ${report.windows.window}):\n` + formatTable(['window', 'rows', 'drifted', 'columns'], rowsOver);
   }
   return `${verdictLine(report.dataset)}\n${report.reference.path} (${report.reference.rows} rows) → ${report.current.path} (${report.current.rows} rows)\n\n` +
-    formatTable(['column', 'type', 'test', 'statistic', 'p-value', 'score', 'threshold', 'verdict', 'missing ref/cur'], rows) + skipped + overTime;
+    formatTable(['column', 'type', 'test', 'statistic', 'p-value', 'score', 'threshold', 'verdict', 'missing ref/cur'], rows) + skipped + texts +
+    (schema ? `schema changes: ${schema}\n` : '') + overTime;
 }
 
 /** The store, when this workspace has one (drift never creates it unless --save). */
@@ -84,6 +94,9 @@ export const driftCommand: Command = async (args, ctx) => {
         window: { type: 'string' },
         save: { type: 'boolean' },
         'no-save': { type: 'boolean' },
+        model: { type: 'string' },
+        'model-features': { type: 'string' },
+        device: { type: 'string' },
       },
     });
   } catch (err) {
@@ -100,7 +113,15 @@ export const driftCommand: Command = async (args, ctx) => {
     tests: pairs(values.test, '--test'),
     thresholds,
     driftShare: values['drift-share'] === undefined ? undefined : number(values['drift-share'], '--drift-share', 0, 1),
+    model: values.model === undefined ? undefined : {
+      path: path.resolve(ctx.cwd, values.model),
+      device: deviceOf(values.device, ctx),
+      features: values['model-features']?.split(',').map((f) => f.trim()).filter(Boolean),
+    },
   };
+  if (!values.model && (values['model-features'] !== undefined || values.device !== undefined)) {
+    throw new MlwbError('--model-features and --device go with --model.', 'For example --model model.onnx --device cpu.', 2);
+  }
   const report = await computeDrift(path.resolve(ctx.cwd, refArg), path.resolve(ctx.cwd, curArg), options, { names: { reference: refArg, current: curArg } });
   if (values.html) {
     const file = path.resolve(ctx.cwd, values.html);

@@ -4,6 +4,7 @@ import { MlwbError } from '../errors';
 import { DRIFT_TESTS, defaultTest, type ColumnType, type Sample } from './columnTests';
 import type { Column } from './read/table';
 import { prepare, prepareStrings, type PreparedSide } from './sample';
+import { textDrift } from './textDrift';
 import { histogramCounts, sturgesEdges } from './stats/binning';
 import type { ColumnChart, ColumnDrift } from './types';
 
@@ -148,6 +149,7 @@ export function analyseColumn(name: string, reference: Column, current: Column, 
     newCategories,
     vanishedCategories,
     chart: chartFor(type, ref.sample, cur.sample),
+    ...(type === 'text' ? { text: textDrift(reference, current) } : {}),
     ...(windows ? { windows } : {}),
   };
 }

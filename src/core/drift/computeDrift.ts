@@ -9,6 +9,8 @@ import { analyseColumn, type ColumnRequest } from './analyseColumn';
 import { readTable } from './read/readTable';
 import type { Table } from './read/table';
 import { inferType, isDateColumn } from './sample';
+import { addPredictionColumns } from './predictionColumns';
+import { compareSchemas } from './schema';
 import { DEFAULT_DRIFT_SHARE, type ColumnDrift, type DriftOptions, type DriftReport } from './types';
 import { planWindows, type WindowPlan } from './windows';
 import { columnTransferList, type WorkerRequest, type WorkerResponse } from './workerProtocol';
@@ -102,7 +104,7 @@ export interface ColumnPlan {
   skipped: Array<{ name: string; reason: string }>;
 }
 
-/** Which columns to compare and how; refuses files whose columns differ. */
+/** Which columns to compare and how: the named ones, else every column both files have. */
 export function planColumns(reference: Table, current: Table, options: DriftOptions): ColumnPlan {
   const refNames = reference.columns.map((c) => c.name);
   const curNames = new Set(current.columns.map((c) => c.name));
@@ -116,16 +118,11 @@ export function planColumns(reference: Table, current: Table, options: DriftOpti
     }
     names = options.columns;
   } else {
-    const onlyRef = refNames.filter((n) => !curNames.has(n));
-    const onlyCur = [...curNames].filter((n) => !refNames.includes(n));
-    if (onlyRef.length || onlyCur.length) {
-      const parts = [
-        onlyRef.length ? `only in ${reference.source}: ${onlyRef.join(', ')}` : '',
-        onlyCur.length ? `only in ${current.source}: ${onlyCur.join(', ')}` : '',
-      ].filter(Boolean);
-      throw new MlwbError(`The two files have different columns (${parts.join('; ')}).`, 'Compare files with the same columns, or pick shared ones with --column.');
+    // Columns on one side only are schema changes (reported); the shared ones are compared.
+    names = refNames.filter((n) => curNames.has(n));
+    if (!names.length) {
+      throw new MlwbError(`The two files have no column in common (${reference.source}: ${refNames.join(', ')}; ${current.source}: ${[...curNames].join(', ')}).`, 'Compare two versions of the same data.');
     }
-    names = refNames;
   }
   const skipped: ColumnPlan['skipped'] = [];
   if (!options.columns?.length) {
@@ -171,6 +168,12 @@ export async function computeDrift(referenceFile: string, currentFile: string, o
     };
     const [reference, current] = await Promise.all([read(referenceFile, names.reference), read(currentFile, names.current)]);
     checkAborted();
+    const fileColumns = { reference: reference.columns.length, current: current.columns.length };
+    if (options.model) {
+      total += 2;
+      const added = await addPredictionColumns(options.model, [{ table: reference, file: referenceFile }, { table: current, file: currentFile }], run.signal, (shownAs) => progress(`model predictions on ${shownAs}`));
+      if (options.columns?.length) options = { ...options, columns: [...options.columns, ...added] };
+    }
     const plan = planColumns(reference, current, options);
     let windows: WindowPlan | undefined;
     if (options.over) {
@@ -197,8 +200,9 @@ export async function computeDrift(referenceFile: string, currentFile: string, o
       dataset: { drifted: share >= driftShare, share, driftedColumns, columns: columns.length, driftShare },
       columns,
       skipped: plan.skipped,
-      reference: { path: names.reference, rows: reference.rows, columns: reference.columns.length },
-      current: { path: names.current, rows: current.rows, columns: current.columns.length },
+      schema: compareSchemas(reference, current),
+      reference: { path: names.reference, rows: reference.rows, columns: fileColumns.reference },
+      current: { path: names.current, rows: current.rows, columns: fileColumns.current },
       createdAt: new Date().toISOString(),
       ...(windows && options.over ? { windows: { ...options.over, list: windows.windows } } : {}),
     };

@@ -1,6 +1,8 @@
 // The drift report as JSON: what `mlwb drift --json` prints, what the store keeps and what the
 // webview draws. The names in `dataset` and `columns` are a published contract: keep them.
 import type { ColumnType } from './columnTests';
+import type { SchemaChanges } from './schema';
+import type { TextDrift } from './textDrift';
 
 export type ColumnChart =
   /** Shares of each side per shared bin (edges has one more entry than the shares). */
@@ -26,6 +28,8 @@ export interface ColumnDrift {
   newCategories: string[];
   vanishedCategories: string[];
   chart: ColumnChart | null;
+  /** Text columns: n-gram shares and distances, out-of-vocabulary share, text lengths. */
+  text?: TextDrift;
   /** With --by/--window: the score and verdict of each window of the current data (null: no values there). */
   windows?: Array<{ score: number | null; drifted: boolean | null }>;
   note?: string;
@@ -54,6 +58,8 @@ export interface DriftReport {
   columns: ColumnDrift[];
   /** Columns left out, and why (date columns unless named with --column). */
   skipped: Array<{ name: string; reason: string }>;
+  /** Columns added, missing or typed differently in the current file (absent in reports saved before it existed). */
+  schema?: SchemaChanges;
   reference: FileSummary;
   current: FileSummary;
   createdAt: string;
@@ -71,6 +77,20 @@ export interface DriftOptions {
   driftShare?: number;
   /** Drift over time: cut the current data by this order column into windows. */
   over?: { by: string; window: string };
+  /** Prediction drift: this model's outputs on both files become extra columns. */
+  model?: PredictionModel;
+}
+
+/** The model whose outputs on both files are compared (prediction drift). */
+export interface PredictionModel {
+  /** The ONNX file. */
+  path: string;
+  /** cpu (default), webgpu, cuda… as `mlwb devices` lists them. */
+  device?: string;
+  /** The columns that feed the model (default: the model's `features` metadata, else every numeric column). */
+  features?: string[];
+  /** Which output holds the predictions (default: the first). */
+  output?: string;
 }
 
 export const DEFAULT_DRIFT_SHARE = 0.5;

@@ -1,11 +1,11 @@
 // Data drift in VS Code: "Compare Data with Reference…" (Explorer context menu on data files, or
-// the Command Palette), the drift report panel, and the Data view of stored reports. The report is
+// the Command Palette; "…and Model Predictions" adds an ONNX model's outputs as columns), the drift report panel, and the Data view of stored reports. The report is
 // computed in worker threads (runDriftReport) with progress and cancellation.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SUPPORTED_EXTENSIONS } from '../../core/drift/read/readTable';
 import { insertDriftReport, loadDriftReport } from '../../core/drift/saveReport';
-import { verdictLine } from '../../core/drift/types';
+import { verdictLine, type DriftOptions } from '../../core/drift/types';
 import { MlwbError } from '../../core/errors';
 import { Disposable } from '../util/dispose';
 import { describeError, reportError } from '../util/errors';
@@ -31,6 +31,7 @@ export class DriftFeature extends Disposable {
       }
     }));
     register('mlwb.compareData', (uri?: vscode.Uri, selected?: vscode.Uri[]) => this.compare(uri, selected));
+    register('mlwb.compareDataWithModel', (uri?: vscode.Uri, selected?: vscode.Uri[]) => this.compare(uri, selected, true));
     register('mlwb.openDriftReport', (folder?: string, id?: string) => this.openStored(folder, id));
     register('mlwb.refreshData', () => this.tree.refresh());
   }
@@ -55,9 +56,16 @@ export class DriftFeature extends Disposable {
     return reference && { reference, current };
   }
 
-  private async compare(uri?: vscode.Uri, selected?: vscode.Uri[]): Promise<void> {
+  /** `withModel`: a picked ONNX model's predictions on both files are compared too (on the selected device). */
+  private async compare(uri?: vscode.Uri, selected?: vscode.Uri[], withModel = false): Promise<void> {
     const files = await this.pickFiles(uri, selected);
     if (!files) return;
+    let options: DriftOptions = {};
+    if (withModel) {
+      const model = (await vscode.window.showOpenDialog({ title: 'Model whose predictions to compare', canSelectMany: false, filters: { 'ONNX models': ['onnx'] }, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri }))?.[0];
+      if (!model) return;
+      options = { model: { path: model.fsPath, device: this.wb.inference.devices.device } };
+    }
     const session = this.wb.sessionFor(files.current.fsPath);
     const cwd = session?.folder.uri.fsPath ?? path.dirname(files.current.fsPath);
     const shown = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false);
@@ -68,7 +76,7 @@ export class DriftFeature extends Disposable {
     const distDir = vscode.Uri.joinPath(this.wb.context.extensionUri, 'dist').fsPath;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Drift report', cancellable: true }, async (progress, token) => {
       let last = 0;
-      const running = runDriftReport(distDir, { reference: files.reference.fsPath, current: files.current.fsPath, names, options: {}, cwd }, (done, total, message) => {
+      const running = runDriftReport(distDir, { reference: files.reference.fsPath, current: files.current.fsPath, names, options, cwd }, (done, total, message) => {
         panel.progress(done, total, message);
         const pct = (done / total) * 100;
         progress.report({ message, increment: Math.max(0, pct - last) });
