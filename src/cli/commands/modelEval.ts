@@ -34,7 +34,7 @@ export async function modelEval(args: string[], ctx: CliContext): Promise<number
       features: values.features?.split(','),
       output: values.output,
       predictionsOut,
-    }, { onProgress: (done, total) => showProgress && ctx.err(`\r${done} / ${total} rows`) });
+    }, { onProgress: (done, total, message) => showProgress && ctx.err(`\r${message ?? `${done} / ${total}`}`.padEnd(40)) });
     if (showProgress) ctx.err('\r'.padEnd(30) + '\r');
     const runId = await withStore(ctx, true, (store) => recordEvaluation(store, {
       model: model.path, info: model.info, data: values.data!, label: values.label!, slice: values.slice, result,

@@ -144,7 +144,7 @@ class ModelPage extends Disposable {
       this.post({ type: 'busy', action: 'eval', message: `Evaluating on ${this.device}…` });
       const result = await this.host.client().call('eval', {
         model: this.uri.fsPath, device: this.device, data, label: columns.label, slice: columns.slice, predictionsOut: path.join(scratch, 'predictions.csv'),
-      }, { onProgress: (done, total) => this.post({ type: 'busy', action: 'eval', message: `${done} / ${total} rows` }) });
+      }, { onProgress: (done, total, message) => this.post({ type: 'busy', action: 'eval', message: message ?? `${done} / ${total}` }) });
       const runId = await recordEvaluation(session.store, {
         model: this.uri.fsPath, info, data, label: columns.label, slice: columns.slice, result,
         command: ['ML Workbench: Evaluate on Data'], cwd: session.folder.uri.fsPath,

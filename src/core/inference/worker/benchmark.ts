@@ -2,7 +2,7 @@ import { MlwbError } from '../../errors';
 import { syntheticFeeds } from '../feeds';
 import type { TensorSignature } from '../modelInfo';
 import { summarize, type LatencySummary } from '../stats';
-import { fromOrt, getSession, runSession, toOrtFeeds } from './sessions';
+import { fromOrt, openRunner, runSession, toOrtFeeds } from './sessions';
 
 export interface BenchmarkRequest {
   model: string;
@@ -14,6 +14,8 @@ export interface BenchmarkRequest {
   warmup?: number;
   /** Values for dynamic dimensions other than the batch axis. */
   dims?: Record<string, number>;
+  /** When the device fails, go on on cpu (and say so) instead of stopping. */
+  fallbackToCpu?: boolean;
 }
 
 export interface BatchResult extends LatencySummary {
@@ -31,6 +33,8 @@ export interface BenchmarkResult {
   /** The inference process's peak resident memory. */
   peakMemoryBytes: number;
   results: BatchResult[];
+  /** When the chosen device failed and the caller allowed cpu instead: why. */
+  fellBack?: string;
 }
 
 export type Progress = (done: number, total: number, message?: string) => void;
@@ -40,7 +44,7 @@ export type Progress = (done: number, total: number, message?: string) => void;
  * per call. Warm-up calls first, untimed.
  */
 export async function benchmark(request: BenchmarkRequest, inputs: readonly TensorSignature[], progress: Progress): Promise<BenchmarkResult> {
-  const { session, createMs } = await getSession(request.model, request.device);
+  const runner = await openRunner(request.model, request.device, request.fallbackToCpu);
   const iterations = request.iterations ?? (request.timeBudgetMs ? Number.MAX_SAFE_INTEGER : 100);
   const warmup = request.warmup ?? 10;
   if (request.batches.some((b) => !Number.isInteger(b) || b < 1)) throw new MlwbError('Batch sizes must be positive integers.');
@@ -54,12 +58,12 @@ export async function benchmark(request: BenchmarkRequest, inputs: readonly Tens
     // The same input every call, wrapped for onnxruntime once: what is timed is the model on
     // the device (and its outputs unwrapped), as a raw onnxruntime loop would time it.
     const ortFeeds = toOrtFeeds(feeds);
-    for (let i = 0; i < warmup; i++) fromOrt(await runSession(session, ortFeeds, request.device));
+    for (let i = 0; i < warmup; i++) fromOrt(await runSession(runner, ortFeeds));
     const samples: number[] = [];
     const deadline = request.timeBudgetMs ? performance.now() + request.timeBudgetMs / request.batches.length : Infinity;
     while (samples.length < iterations && (samples.length === 0 || performance.now() < deadline)) {
       const start = performance.now();
-      fromOrt(await runSession(session, ortFeeds, request.device));
+      fromOrt(await runSession(runner, ortFeeds));
       samples.push(performance.now() - start);
       if (samples.length % 50 === 0) progress(index, request.batches.length, `batch ${batch}: ${samples.length} calls`);
     }
@@ -67,5 +71,5 @@ export async function benchmark(request: BenchmarkRequest, inputs: readonly Tens
     results.push({ batch, ...summary, throughput: (batch * 1000) / summary.meanMs, iterations: samples.length, samplesMs: samples });
     progress(index + 1, request.batches.length, `batch ${batch} done`);
   }
-  return { device: request.device, sessionMs: createMs, peakMemoryBytes: process.resourceUsage().maxRSS * 1024, results };
+  return { device: runner.device, sessionMs: runner.createMs, ...(runner.fellBack ? { fellBack: runner.fellBack } : {}), peakMemoryBytes: process.resourceUsage().maxRSS * 1024, results };
 }

@@ -8,7 +8,7 @@ import { benchmark } from './benchmark';
 import { probeDevices } from './devices';
 import { evaluate } from './evaluate';
 import type { RunResult, WorkerMessage, WorkerRequest } from './protocol';
-import { fromOrt, getSession, runSession, toOrtFeeds } from './sessions';
+import { fromOrt, openRunner, runSession, toOrtFeeds } from './sessions';
 
 const send = (message: WorkerMessage) => process.send!(message);
 
@@ -27,20 +27,10 @@ async function run(request: Extract<WorkerRequest, { op: 'run' }>): Promise<RunR
   const feeds = request.inputFile ? await loadInputFile(request.inputFile, info.inputs, request.inputOptions) : request.feeds;
   if (!feeds) throw new MlwbError('No input given: feeds or an input file.');
   checkFeeds(feeds, info.inputs);
-  let device = request.device;
-  let fellBack: string | undefined;
-  let entry;
-  try {
-    entry = await getSession(request.model, device);
-  } catch (err) {
-    if (!request.fallbackToCpu || device === 'cpu') throw err;
-    fellBack = (err as Error).message;
-    device = 'cpu';
-    entry = await getSession(request.model, device);
-  }
+  const runner = await openRunner(request.model, request.device, request.fallbackToCpu);
   const start = performance.now();
-  const outputs = fromOrt(await runSession(entry.session, toOrtFeeds(feeds), device));
-  return { device, outputs, fellBack, sessionMs: entry.createMs, runMs: performance.now() - start };
+  const outputs = fromOrt(await runSession(runner, toOrtFeeds(feeds)));
+  return { device: runner.device, outputs, fellBack: runner.fellBack, sessionMs: runner.createMs, runMs: performance.now() - start };
 }
 
 async function handle(request: WorkerRequest): Promise<unknown> {
