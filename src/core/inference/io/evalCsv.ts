@@ -167,6 +167,10 @@ class LineParser {
     const columnCount = this.columns.length;
     const pending = this.pending;
     const capacityRows = Math.floor(pending.length / Math.max(width, 1));
+    // Room for a batch of rows up front, so that the pushes below never grow an array.
+    into.rows.reserve(capacityRows);
+    (plan.classification ? into.labelIds : into.labelValues).reserve(capacityRows);
+    if (plan.slice !== undefined) into.sliceIds.reserve(capacityRows);
     while (pos < end && this.pendingRows < capacityRows) {
       if (buffer[pos] === NEWLINE || (buffer[pos] === CR && buffer[pos + 1] === NEWLINE)) {
         pos += buffer[pos] === NEWLINE ? 1 : 2;

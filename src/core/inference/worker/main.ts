@@ -12,14 +12,21 @@ import { fromOrt, openRunner, runSession, toOrtFeeds } from './sessions';
 
 const send = (message: WorkerMessage) => process.send!(message);
 
+const infos = new Map<string, { mtimeMs: number; size: number; info: ModelInfo }>();
+
+/** The model's inspection, redone only when the file changes: a big model's protobuf takes a while to decode. */
 async function modelInfo(model: string): Promise<ModelInfo> {
-  let bytes: Buffer;
+  let stat;
   try {
-    bytes = await fs.readFile(model);
+    stat = await fs.stat(model);
   } catch {
     throw new MlwbError(`Model file not found: ${model}.`);
   }
-  return inspectModel(bytes, model);
+  const known = infos.get(model);
+  if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.info;
+  const info = inspectModel(await fs.readFile(model), model);
+  infos.set(model, { mtimeMs: stat.mtimeMs, size: stat.size, info });
+  return info;
 }
 
 async function run(request: Extract<WorkerRequest, { op: 'run' }>): Promise<RunResult> {

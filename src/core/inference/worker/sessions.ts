@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { MlwbError } from '../../errors';
+import { formatBytes } from '../formatBytes';
 import type { Feeds, HostTensor } from '../tensor';
 
 interface CachedSession {
@@ -11,6 +12,13 @@ interface CachedSession {
 }
 
 const sessions = new Map<string, CachedSession>();
+
+/** One message for an allocation onnxruntime could not make, with its size when onnxruntime gives it. */
+function outOfMemory(device: string, message: string): MlwbError {
+  const size = /requested buffer of size (\d+)/.exec(message);
+  const what = size ? `it asked for a buffer of ${formatBytes(Number(size[1]))}` : message;
+  return new MlwbError(`The model ran out of memory on ${device}: ${what}.`, 'Try a smaller batch (--batch, --batch-size) or smaller inputs, or a device with more memory.');
+}
 
 /** onnxruntime's words for an allocation that failed (its own arena, or malloc under a memory limit). */
 const OUT_OF_MEMORY = /bad_alloc|out of memory|Failed to allocate|Cannot allocate memory/i;
@@ -131,9 +139,7 @@ export async function runSession(runner: SessionRunner, feeds: Record<string, or
   } catch (err) {
     const message = cleanOrtMessage((err as Error).message);
     const device = runner.device;
-    if (OUT_OF_MEMORY.test(message)) {
-      throw new MlwbError(`The model ran out of memory on ${device} (${message}).`, 'Try a smaller batch (--batch / --batch-size), or a device with more memory.');
-    }
+    if (OUT_OF_MEMORY.test(message)) throw outOfMemory(device, message);
     if (device === 'cpu') throw new MlwbError(`The model failed on cpu: ${message}`);
     if (!runner.allowFallback) {
       throw new MlwbError(`Device "${device}" failed while running ${path.basename(runner.model)}: ${message}`,
