@@ -78,7 +78,7 @@ export async function getSession(model: string, device: string): Promise<CachedS
     if (OUT_OF_MEMORY.test(message)) {
       throw new MlwbError(`The model ran out of memory loading on ${device} (${cleanOrtMessage(message)}).`, 'Try a smaller model, or a device with more memory.');
     }
-    throw new MlwbError(`Device "${device}" cannot run ${model}: ${deviceFailureReason(device, message)}.`, 'Pick another device (mlwb devices lists them).');
+    throw new MlwbError(`Device "${device}" cannot run ${model}: ${deviceFailureReason(device, message)}.`, 'Pick another device (mlwb devices lists them), or allow falling back to cpu (--fallback cpu, or the setting mlwb.inference.fallbackToCpu).');
   }
   const entry = { session, mtimeMs: stat.mtimeMs, createMs: performance.now() - start };
   sessions.set(key, entry);
