@@ -128,25 +128,29 @@ export async function openRunner(model: string, device: string, allowFallback = 
 /** A session-creation error that is about the device, not the model (which cpu would refuse too). */
 const isDeviceFailure = (err: unknown): boolean => err instanceof MlwbError && err.message.startsWith('Device "');
 
-/**
- * One inference; onnxruntime's errors become one line naming the model and device. When a
- * device other than cpu fails here, the runner moves to cpu and runs again if the user allowed
- * it; otherwise the message says which device failed and what to do.
- */
+/** One inference; onnxruntime's errors become one line naming the model and device (see recoverRun). */
 export async function runSession(runner: SessionRunner, feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
   try {
     return await runner.session.run(feeds);
   } catch (err) {
-    const message = cleanOrtMessage((err as Error).message);
-    const device = runner.device;
-    if (OUT_OF_MEMORY.test(message)) throw outOfMemory(device, message);
-    if (device === 'cpu') throw new MlwbError(`The model failed on cpu: ${message}`);
-    if (!runner.allowFallback) {
-      throw new MlwbError(`Device "${device}" failed while running ${path.basename(runner.model)}: ${message}`,
-        `Run it on cpu (--device cpu), or allow falling back to cpu (--fallback cpu, or the setting mlwb.inference.fallbackToCpu).`);
-    }
-    const cpu = await getSession(runner.model, 'cpu');
-    Object.assign(runner, { session: cpu.session, device: 'cpu', fellBack: `Device "${device}" failed while running: ${message}` });
-    return runSession(runner, feeds);
+    return recoverRun(runner, feeds, err);
   }
+}
+
+/**
+ * After a run threw: when a device other than cpu failed, the runner moves to cpu and runs again
+ * if the user allowed it; otherwise one message says which device failed and what to do.
+ */
+export async function recoverRun(runner: SessionRunner, feeds: Record<string, ort.Tensor>, err: unknown): Promise<ort.InferenceSession.OnnxValueMapType> {
+  const message = cleanOrtMessage((err as Error).message);
+  const device = runner.device;
+  if (OUT_OF_MEMORY.test(message)) throw outOfMemory(device, message);
+  if (device === 'cpu') throw new MlwbError(`The model failed on cpu: ${message}`);
+  if (!runner.allowFallback) {
+    throw new MlwbError(`Device "${device}" failed while running ${path.basename(runner.model)}: ${message}`,
+      `Run it on cpu (--device cpu), or allow falling back to cpu (--fallback cpu, or the setting mlwb.inference.fallbackToCpu).`);
+  }
+  const cpu = await getSession(runner.model, 'cpu');
+  Object.assign(runner, { session: cpu.session, device: 'cpu', fellBack: `Device "${device}" failed while running: ${message}` });
+  return runSession(runner, feeds);
 }
