@@ -46,6 +46,8 @@ export class Dictionary {
   private readonly bytes: Uint8Array[] = [];
   private readonly byHash = new Map<number, number>();
   private readonly byName = new Map<string, number>();
+  /** The id found last: labels and slices often come in runs, which then skip the hash. */
+  private last = -1;
 
   idOf(name: string): number {
     let id = this.byName.get(name);
@@ -60,6 +62,12 @@ export class Dictionary {
 
   /** The id of the UTF-8 text in bytes[start, end). */
   idOfBytes(bytes: Buffer, start: number, end: number): number {
+    if (this.last >= 0 && sameBytes(this.bytes[this.last], bytes, start, end)) return this.last;
+    this.last = this.lookUp(bytes, start, end);
+    return this.last;
+  }
+
+  private lookUp(bytes: Buffer, start: number, end: number): number {
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
     const known = this.byHash.get(hash);

@@ -85,6 +85,7 @@ export async function readCsvForEval(file: string, plan: EvalCsvPlan, into: Eval
         if (!header) throw new NotPlainCsv('no header');
         parser = new LineParser(plan, header.columns, probeNumeric(buffer, header.next, end, header.columns.length), into);
         pos = header.next;
+        reserveRows(into, plan, Math.ceil((size - pos) / Math.max(1, averageLine(buffer, pos, end))));
       }
       while (pos < end) {
         pos = parser.parse(buffer, pos, end);
@@ -101,6 +102,20 @@ export async function readCsvForEval(file: string, plan: EvalCsvPlan, into: Eval
   } finally {
     await handle.close();
   }
+}
+
+/** Bytes per line over the first 64 KiB of data: how many rows to make room for at once. */
+function averageLine(buffer: Buffer, pos: number, end: number): number {
+  const stop = Math.min(end, pos + (64 << 10));
+  let lines = 0;
+  for (let i = pos; i < stop; i++) if (buffer[i] === NEWLINE) lines++;
+  return (stop - pos) / Math.max(1, lines);
+}
+
+function reserveRows(into: EvalRows, plan: EvalCsvPlan, rows: number): void {
+  into.rows.reserve(rows);
+  (plan.classification ? into.labelIds : into.labelValues).reserve(rows);
+  if (plan.slice !== undefined) into.sliceIds.reserve(rows);
 }
 
 function readHeader(buffer: Buffer, end: number): { columns: string[]; next: number } | undefined {
@@ -168,9 +183,7 @@ class LineParser {
     const pending = this.pending;
     const capacityRows = Math.floor(pending.length / Math.max(width, 1));
     // Room for a batch of rows up front, so that the pushes below never grow an array.
-    into.rows.reserve(capacityRows);
-    (plan.classification ? into.labelIds : into.labelValues).reserve(capacityRows);
-    if (plan.slice !== undefined) into.sliceIds.reserve(capacityRows);
+    reserveRows(into, plan, capacityRows);
     while (pos < end && this.pendingRows < capacityRows) {
       if (buffer[pos] === NEWLINE || (buffer[pos] === CR && buffer[pos + 1] === NEWLINE)) {
         pos += buffer[pos] === NEWLINE ? 1 : 2;
