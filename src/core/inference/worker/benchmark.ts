@@ -67,7 +67,11 @@ export async function benchmark(request: BenchmarkRequest, inputs: readonly Tens
       try {
         await runner.session.run(ortFeeds);
       } catch (err) {
+        const failed = runner.device;
         await recoverRun(runner, ortFeeds, err);
+        // Moved to cpu mid-run: the times so far were the failed device's.
+        if (runner.device !== failed) samples.length = 0;
+        continue;
       }
       samples.push(performance.now() - start);
       if (samples.length % 50 === 0) progress(index, request.batches.length, `batch ${batch}: ${samples.length} calls`);
