@@ -1,8 +1,9 @@
 // The bench's baseline: raw onnxruntime-node, nothing of mlwb's, in a Node process of its own
 // (forked by bench/inference.ts), so that it runs as mlwb's inference process runs: a process
-// of its own. On the shared 2-core machine a raw loop in a forked process measured 4–7 % slower
-// than the same loop in the bench's own process; comparing mlwb's process with the bench's own
-// would count that against mlwb.
+// of its own. On the shared 2-core machine the same raw loop measured 4–7 % slower in a forked
+// process than in the bench's own in one loaded run, and up to 7 % faster in others: where a
+// process lands on a busy machine, which a comparison across processes would count for or
+// against mlwb.
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { parseCsv } from '../src/core/inference/io/tabular';
