@@ -25,15 +25,17 @@ Usage:
                                  readable run into a new store, keeping the old file
   mlwb devices [--json]          inference devices, each tried for real: works, or why not
   mlwb model info FILE [--json]  an ONNX model's inputs, outputs, opsets, size, producing run
-  mlwb model run FILE --input FILE [--device D] [--fallback-cpu] [--json] [--out x.npy]
+  mlwb model run FILE --input FILE [--device D] [--fallback cpu] [--json] [--out x.npy]
                                  one inference (.json, .npy, .npz, .csv, .jsonl, .png, .jpg;
                                  images: [--size WxH] [--mean R,G,B] [--std R,G,B])
   mlwb model bench FILE [--device D] [--batch 1,8,32] [--iterations N] [--time-budget MS]
-      [--dim NAME=SIZE]… [--json]
+      [--dim NAME=SIZE]… [--fallback cpu] [--json]
                                  latency p50/p95/p99/mean and throughput per batch size
   mlwb model eval FILE --data FILE --label COL [--slice COL] [--device D] [--json]
-      [--predictions OUT.csv]    metrics on a dataset, recorded as an evaluation run
-                                 (device: --device, else MLWB_DEVICE, else cpu)
+      [--predictions OUT.csv] [--batch-size N] [--fallback cpu]
+                                 metrics on a dataset, recorded as an evaluation run
+                                 (device: --device, else MLWB_DEVICE, else cpu; a failing
+                                 device stops the work unless --fallback cpu or MLWB_FALLBACK=cpu)
   mlwb drift REF CUR [--json] [--html FILE] [--column C]… [--test COL=TEST]…
       [--threshold COL=X]… [--drift-share 0.5] [--by COL --window 1D|1W|N]
       [--fail-on-drift] [--save|--no-save]

@@ -162,4 +162,28 @@ describe('mlwb devices and model', () => {
         new RegExp(`^mlwb: Device "${missing.name}" cannot run .*${missing.reason!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }
   });
+
+  it('a device that fails stops bench and eval with one line naming it, unless --fallback cpu lets the work go on on cpu', async () => {
+    const { penguins, penguinsCsv } = await onnxFixtures();
+    const dir = tempDir();
+    const devices = await mlwbJson<{ name: string; available: boolean; reason?: string }[]>(['devices', '--json'], dir);
+    const failing = devices.find((d) => !d.available && ort.listSupportedBackends().find((b) => b.name === d.name)?.bundled);
+    if (!failing) return; // every bundled provider works on this machine: nothing fails
+    const evalArgs = ['model', 'eval', penguins, '--data', penguinsCsv, '--label', 'species', '--device', failing.name];
+    const benchArgs = ['model', 'bench', penguins, '--batch', '1', '--iterations', '3', '--device', failing.name];
+    for (const args of [evalArgs, benchArgs]) {
+      assertOneLineError(await mlwb(args, dir), new RegExp(`^mlwb: Device "${failing.name}" cannot run .* — Pick another device .*--fallback cpu`));
+    }
+    const evaluated = await mlwb([...evalArgs, '--fallback', 'cpu', '--json'], dir);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    assert.equal(JSON.parse(evaluated.stdout).device, 'cpu');
+    assert.match(evaluated.stderr, new RegExp(`^mlwb: Device "${failing.name}" cannot run .* — evaluated on cpu instead\\.\\n$`));
+    const benched = await mlwb([...benchArgs, '--fallback', 'cpu', '--json'], dir);
+    assert.equal(benched.code, 0, benched.stderr);
+    assert.equal(JSON.parse(benched.stdout).device, 'cpu');
+    assert.match(benched.stderr, /benchmarked on cpu instead/);
+    const wrongFlag = await mlwb([...evalArgs, '--fallback', 'gpu'], dir);
+    assert.equal(wrongFlag.code, 2);
+    assert.match(wrongFlag.stderr, /^mlwb: --fallback takes cpu/);
+  });
 });

@@ -13,7 +13,7 @@ import { toJson } from '../format';
 import { renderModelInfo, renderOutputs } from '../renderModel';
 import { modelBench } from './modelBench';
 import { modelEval } from './modelEval';
-import { deviceOf, loadModel, parseModelArgs } from './modelArgs';
+import { deviceOf, fallbackOf, loadModel, parseModelArgs } from './modelArgs';
 
 const SUBCOMMANDS: Record<string, Command> = { info: modelInfo, run: modelRun, bench: modelBench, eval: modelEval };
 
@@ -45,7 +45,7 @@ async function modelInfo(args: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
-const RUN_USAGE = 'Usage: mlwb model run FILE --input FILE [--device D] [--fallback-cpu] [--json] [--out x.npy] [--size WxH] [--mean R,G,B] [--std R,G,B]';
+const RUN_USAGE = 'Usage: mlwb model run FILE --input FILE [--device D] [--fallback cpu] [--json] [--out x.npy] [--size WxH] [--mean R,G,B] [--std R,G,B]';
 
 /** Image preprocessing flags: `--size 224x224 --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225`. */
 function imageOptions(size?: string, mean?: string, std?: string): ImageOptions {
@@ -63,7 +63,7 @@ function imageOptions(size?: string, mean?: string, std?: string): ImageOptions 
 async function modelRun(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseModelArgs(args, {
     input: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' },
-    output: { type: 'string' }, 'fallback-cpu': { type: 'boolean' }, features: { type: 'string' },
+    output: { type: 'string' }, fallback: { type: 'string' }, 'fallback-cpu': { type: 'boolean' }, features: { type: 'string' },
     size: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' },
   }, RUN_USAGE);
   if (!values.input) throw new MlwbError('model run needs --input FILE (.json, .npy, .npz, .csv, .jsonl, .png, .jpg).', RUN_USAGE, 2);
@@ -74,7 +74,7 @@ async function modelRun(args: string[], ctx: CliContext): Promise<number> {
   });
   const client = new InferenceClient();
   try {
-    const result = await client.call('run', { model: model.path, device: deviceOf(values.device, ctx), feeds, fallbackToCpu: values['fallback-cpu'] });
+    const result = await client.call('run', { model: model.path, device: deviceOf(values.device, ctx), feeds, fallbackToCpu: fallbackOf(values, ctx) });
     if (result.fellBack) ctx.err(`mlwb: ${result.fellBack} — ran on cpu instead.\n`);
     if (values.out) {
       const name = values.output ?? model.info.outputs[0].name;

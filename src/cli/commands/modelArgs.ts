@@ -21,6 +21,17 @@ export function deviceOf(value: unknown, ctx: CliContext): string {
   return (typeof value === 'string' && value) || ctx.env.MLWB_DEVICE || 'cpu';
 }
 
+/**
+ * Whether the work may move to cpu when the chosen device fails (at the start or mid-run):
+ * `--fallback cpu` (`--fallback-cpu` too), else MLWB_FALLBACK=cpu. Without it a failing device stops the work.
+ */
+export function fallbackOf(values: { fallback?: string; 'fallback-cpu'?: boolean }, ctx: CliContext): boolean {
+  const value = values.fallback ?? (values['fallback-cpu'] ? 'cpu' : ctx.env.MLWB_FALLBACK);
+  if (!value) return false;
+  if (value !== 'cpu') throw new MlwbError(`--fallback takes cpu (the device to fall back to), got "${value}".`, undefined, 2);
+  return true;
+}
+
 /** Reads and inspects the model in this process: protobuf decoding only, no native code. */
 export async function loadModel(file: string, ctx: CliContext): Promise<{ path: string; info: ModelInfo }> {
   const absolute = path.resolve(ctx.cwd, file);

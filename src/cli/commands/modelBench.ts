@@ -4,15 +4,15 @@ import { recordBenchmark } from '../../core/inference/modelRuns';
 import { type CliContext, withStore } from '../context';
 import { toJson } from '../format';
 import { renderBenchmark } from '../renderModel';
-import { deviceOf, loadModel, parseBatches, parseDims, parseModelArgs } from './modelArgs';
+import { deviceOf, fallbackOf, loadModel, parseBatches, parseDims, parseModelArgs } from './modelArgs';
 
-const USAGE = 'Usage: mlwb model bench FILE [--device D] [--batch 1,8,32] [--iterations N] [--time-budget MS] [--warmup N] [--dim NAME=SIZE]… [--json]';
+const USAGE = 'Usage: mlwb model bench FILE [--device D] [--fallback cpu] [--batch 1,8,32] [--iterations N] [--time-budget MS] [--warmup N] [--dim NAME=SIZE]… [--json]';
 
 /** `mlwb model bench`: latency percentiles and throughput per batch size, on synthetic inputs; recorded as a run. */
 export async function modelBench(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseModelArgs(args, {
     device: { type: 'string' }, batch: { type: 'string' }, iterations: { type: 'string' }, 'time-budget': { type: 'string' },
-    warmup: { type: 'string' }, dim: { type: 'string', multiple: true }, json: { type: 'boolean' },
+    warmup: { type: 'string' }, dim: { type: 'string', multiple: true }, json: { type: 'boolean' }, fallback: { type: 'string' },
   }, USAGE);
   const count = (v: string | undefined, what: string) => {
     if (v === undefined) return undefined;
@@ -33,8 +33,10 @@ export async function modelBench(args: string[], ctx: CliContext): Promise<numbe
       timeBudgetMs: count(values['time-budget'], '--time-budget'),
       warmup: count(values.warmup, '--warmup'),
       dims: parseDims(values.dim),
+      fallbackToCpu: fallbackOf(values, ctx),
     }, { onProgress: (_done, _total, message) => showProgress && message && ctx.err(`\r${message}`.padEnd(40)) });
     if (showProgress) ctx.err('\r'.padEnd(41) + '\r');
+    if (result.fellBack) ctx.err(`mlwb: ${result.fellBack} — benchmarked on cpu instead.\n`);
     const runId = await withStore(ctx, true, (store) => recordBenchmark(store, {
       model: model.path, info: model.info, result, command: ['mlwb', 'model', 'bench', ...args], cwd: ctx.cwd,
     }));

@@ -34,6 +34,8 @@ export class InferenceClient {
   private child: ChildProcess | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** What the inference process wrote to stderr since its last answer: the words of a crash. */
+  private stderr = '';
 
   constructor(private readonly workerPath = defaultWorkerPath(), private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -81,22 +83,16 @@ export class InferenceClient {
     if (this.child) return this.child;
     if (!existsSync(this.workerPath)) throw new MlwbError(`The inference worker is missing (${this.workerPath}).`, 'Rebuild mlwb (npm run build).');
     const child = fork(this.workerPath, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: this.env });
-    let stderr = '';
+    this.stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-4000);
+      this.stderr = (this.stderr + d.toString()).slice(-4000);
     });
     child.on('message', (m: WorkerMessage) => this.onMessage(m));
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
       this.child = undefined;
-      const ops = [...new Set([...this.pending.values()].map((p) => p.op))].join(', ');
-      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      const why = signal ? ' (native onnxruntime code crashed or ran out of memory)' : '';
-      const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^at |^Node\.js v/.test(l));
-      // A JavaScript error names itself (e.g. a module that does not load); otherwise the last words.
-      const detail = (lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.slice(-2).join(' ')).slice(0, 300);
-      this.rejectAll(new MlwbError(`The inference process ${how} during ${ops || 'a request'}${why}${detail ? `: ${detail}` : ''}.`,
-        'Nothing else was affected; try a smaller batch or another device.'));
+      const ops = [...new Set([...this.pending.values()].map((p) => p.op))].join(', ') || 'a request';
+      this.rejectAll(exitError(ops, code, signal, this.stderr));
     });
     child.on('error', (err) => this.rejectAll(new MlwbError(`The inference process failed: ${err.message}.`)));
     this.child = child;
@@ -111,6 +107,7 @@ export class InferenceClient {
       return;
     }
     this.pending.delete(message.id);
+    this.stderr = '';
     if (message.type === 'result') pending.resolve(message.result);
     else pending.reject(new MlwbError(message.message, message.hint));
   }
@@ -120,4 +117,26 @@ export class InferenceClient {
     this.pending.clear();
     for (const p of all) p.reject(reason);
   }
+}
+
+/** V8's, the C++ runtime's and the kernel's words for memory that ran out. */
+const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|bad_alloc|Cannot allocate memory|out of memory|Failed to allocate/i;
+
+/**
+ * Why the inference process ended in the middle of `ops`. Running out of memory gets its own
+ * message (a memory limit, V8's heap limit, or the kernel's OOM killer, which sends SIGKILL).
+ */
+function exitError(ops: string, code: number | null, signal: NodeJS.Signals | null, stderr: string): MlwbError {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^at |^Node\.js v/.test(l));
+  if (OUT_OF_MEMORY.test(stderr) || signal === 'SIGKILL') {
+    const said = lines.find((l) => OUT_OF_MEMORY.test(l))?.replace(/^FATAL ERROR:\s*/, '');
+    return new MlwbError(`The model ran out of memory during ${ops}: the inference process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${said ? ` (${said.slice(0, 200)})` : ''}.`,
+      'Nothing else was affected; try a smaller batch (--batch, --batch-size), less data, or a smaller model.');
+  }
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  const why = signal ? ' (native onnxruntime code crashed)' : '';
+  // A JavaScript error names itself (e.g. a module that does not load); otherwise the last words.
+  const detail = (lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.slice(-2).join(' ')).slice(0, 300);
+  return new MlwbError(`The inference process ${how} during ${ops}${why}${detail ? `: ${detail}` : ''}.`,
+    'Nothing else was affected; try a smaller batch or another device.');
 }

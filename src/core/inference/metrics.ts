@@ -84,25 +84,33 @@ export function classificationMetrics(probabilities: ArrayLike<number>, truth: A
   };
 }
 
-/** Mann–Whitney form of ROC AUC, ties counted half (mid-ranks); NaN with only one class present. */
+/**
+ * Mann–Whitney form of ROC AUC, ties counted half (mid-ranks); NaN with only one class present.
+ * Both the scores and the positives' scores are sorted as typed arrays (no comparator), then
+ * walked together: each run of equal scores gives its mid-rank to the positives in it.
+ */
 export function rocAuc(scores: ArrayLike<number>, truth: ArrayLike<number>): number {
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  const n = scores.length;
   let positives = 0;
+  for (let i = 0; i < n; i++) if (truth[i] === 1) positives++;
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return NaN;
+  const all = Float64Array.from(scores).sort();
+  const positive = new Float64Array(positives);
+  for (let i = 0, p = 0; i < n; i++) if (truth[i] === 1) positive[p++] = scores[i];
+  positive.sort();
   let positiveRankSum = 0;
-  for (let i = 0; i < order.length;) {
+  let p = 0;
+  for (let i = 0; i < n;) {
     let j = i;
-    while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
+    while (j + 1 < n && all[j + 1] === all[i]) j++;
     const midRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) {
-      if (truth[order[t]] === 1) {
-        positives++;
-        positiveRankSum += midRank;
-      }
+    while (p < positives && positive[p] === all[i]) {
+      positiveRankSum += midRank;
+      p++;
     }
     i = j + 1;
   }
-  const negatives = order.length - positives;
-  if (positives === 0 || negatives === 0) return NaN;
   return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 

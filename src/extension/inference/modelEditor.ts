@@ -51,6 +51,18 @@ class ModelPage extends Disposable {
     if (!this.isDisposed) void this.panel.webview.postMessage(msg);
   }
 
+  /** Whether work may move to cpu when the device fails (setting mlwb.inference.fallbackToCpu). */
+  private get fallbackToCpu(): boolean {
+    return vscode.workspace.getConfiguration('mlwb', this.uri).get<boolean>('inference.fallbackToCpu', false);
+  }
+
+  /** Says, once, that the device failed and the work went on on cpu. */
+  private noteFallback(fellBack: string | undefined): void {
+    if (!fellBack) return;
+    this.host.log.warn(`${fellBack}; went on on cpu`);
+    void vscode.window.showWarningMessage(`ML Workbench — ${fellBack} Went on on cpu (setting mlwb.inference.fallbackToCpu).`);
+  }
+
   private get device(): string {
     return this.host.devices.device;
   }
@@ -105,7 +117,8 @@ class ModelPage extends Disposable {
   private async tryIt(input: { feeds?: Feeds; inputFile?: string }): Promise<void> {
     const info = await this.model();
     this.post({ type: 'busy', action: 'try', message: `Running on ${this.device}…` });
-    const result = await this.host.client().call('run', { model: this.uri.fsPath, device: this.device, ...input });
+    const result = await this.host.client().call('run', { model: this.uri.fsPath, device: this.device, fallbackToCpu: this.fallbackToCpu, ...input });
+    this.noteFallback(result.fellBack);
     const outputs: OutputView[] = Object.entries(result.outputs).map(([name, t]) => {
       const width = t.dims.length === 2 ? t.dims[1] : 0;
       const labels = info.classLabels && width === info.classLabels.length ? info.classLabels : null;
@@ -120,9 +133,10 @@ class ModelPage extends Disposable {
 
   private async bench(batches: number[], iterations: number): Promise<void> {
     this.post({ type: 'busy', action: 'bench', message: `Benchmarking on ${this.device}…` });
-    const result = await this.host.client().call('bench', { model: this.uri.fsPath, device: this.device, batches, iterations }, {
+    const result = await this.host.client().call('bench', { model: this.uri.fsPath, device: this.device, batches, iterations, fallbackToCpu: this.fallbackToCpu }, {
       onProgress: (_done, _total, message) => this.post({ type: 'busy', action: 'bench', message: message ?? 'Benchmarking…' }),
     });
+    this.noteFallback(result.fellBack);
     this.host.log.info(`benchmark ${path.basename(this.uri.fsPath)} on ${result.device}: ${result.results.map((r) => `batch ${r.batch} p50 ${r.p50Ms.toFixed(3)} ms`).join(', ')}`);
     const session = this.host.sessionFor(this.uri.fsPath);
     const info = await this.model();
@@ -144,7 +158,9 @@ class ModelPage extends Disposable {
       this.post({ type: 'busy', action: 'eval', message: `Evaluating on ${this.device}…` });
       const result = await this.host.client().call('eval', {
         model: this.uri.fsPath, device: this.device, data, label: columns.label, slice: columns.slice, predictionsOut: path.join(scratch, 'predictions.csv'),
-      }, { onProgress: (done, total) => this.post({ type: 'busy', action: 'eval', message: `${done} / ${total} rows` }) });
+        fallbackToCpu: this.fallbackToCpu,
+      }, { onProgress: (done, total, message) => this.post({ type: 'busy', action: 'eval', message: message ?? `${done} / ${total}` }) });
+      this.noteFallback(result.fellBack);
       const runId = await recordEvaluation(session.store, {
         model: this.uri.fsPath, info, data, label: columns.label, slice: columns.slice, result,
         command: ['ML Workbench: Evaluate on Data'], cwd: session.folder.uri.fsPath,

@@ -99,7 +99,7 @@ const POWERS = Array.from({ length: 23 }, (_, i) => 10 ** i);
  * Plain decimals of up to 15 digits are computed as integer / 10^k — both exact doubles, so the
  * division rounds exactly as Number() does; anything else goes to Number().
  */
-function parseNumber(bytes: Buffer, start: number, end: number): number | undefined {
+export function parseNumber(bytes: Buffer, start: number, end: number): number | undefined {
   if (start === end) return NaN;
   let i = start;
   let negative = false;

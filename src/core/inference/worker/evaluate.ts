@@ -1,13 +1,19 @@
-import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { MlwbError } from '../../errors';
 import { readDataset } from '../dataset';
-import type { Table } from '../io/tabular';
-import { classificationMetrics, regressionMetrics, type TaskMetrics } from '../metrics';
-import type { ModelInfo } from '../modelInfo';
+import { EvalRows } from '../evalRows';
+import { NotPlainCsv, readCsvForEval } from '../io/evalCsv';
+import type { TaskMetrics } from '../metrics';
+import type { ModelInfo, TensorSignature } from '../modelInfo';
+import { score, type SliceMetrics } from '../scoring';
 import { tableFeeds } from '../tableFeeds';
-import { sliceRows } from '../tensor';
+import { sliceRows, type Feeds } from '../tensor';
 import type { Progress } from './benchmark';
-import { getSession, runSession, toOrtFeeds } from './sessions';
+import { writePredictions } from './predictionsFile';
+import { openRunner, runSession, toOrtFeeds } from './sessions';
+
+export type { SliceMetrics } from '../scoring';
 
 export interface EvaluationRequest {
   model: string;
@@ -21,11 +27,8 @@ export interface EvaluationRequest {
   /** Where to write one CSV row per prediction. */
   predictionsOut?: string;
   batchSize?: number;
-}
-
-export interface SliceMetrics {
-  value: string;
-  metrics: TaskMetrics;
+  /** When the device fails, go on on cpu (and say so) instead of stopping. */
+  fallbackToCpu?: boolean;
 }
 
 export interface EvaluationResult {
@@ -42,152 +45,135 @@ export interface EvaluationResult {
   predictionsFile: string | null;
   sessionMs: number;
   inferenceMs: number;
+  /** When the chosen device failed and the caller allowed cpu instead: why. */
+  fellBack?: string;
 }
+
+/** Rows per session.run: big enough that onnxruntime's per-call cost vanishes, small enough to bound memory. */
+const DEFAULT_BATCH = 4096;
 
 /** Reads the data, predicts in batches, and scores the predictions against the label column. */
 export async function evaluate(request: EvaluationRequest, info: ModelInfo, progress: Progress): Promise<EvaluationResult> {
+  const output = info.outputs.find((o) => o.name === (request.output ?? info.outputs[0].name));
+  if (!output) throw new MlwbError(`The model has no output "${request.output}".`, `Its outputs: ${info.outputs.map((o) => o.name).join(', ')}.`);
+  const runner = await openRunner(request.model, request.device, request.fallbackToCpu);
+  const fixed = info.inputs[0].shape[0];
+  const batchSize = typeof fixed === 'number' ? fixed : request.batchSize ?? DEFAULT_BATCH;
+  let inferenceMs = 0;
+  let data = new EvalRows();
+  /** Runs one batch and keeps the chosen output's values; a fixed-batch model gets its last batch padded. */
+  const infer = async (feeds: Feeds, count: number, into: EvalRows) => {
+    const started = performance.now();
+    const result = await runSession(runner, padded(feeds, count, fixed));
+    inferenceMs += performance.now() - started;
+    const t = result[output.name];
+    if (!t) throw new MlwbError(`The model gave no output "${output.name}".`);
+    into.width = t.dims.length >= 2 ? Number(t.dims[t.dims.length - 1]) : 1;
+    const values = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>, Number);
+    into.outputs.append(values.subarray(0, count * into.width));
+  };
+  const outputWidth = staticWidth(output);
+  const input = info.inputs[0];
+  let summary: { features: string[]; dataRows: number } | undefined;
+  if (path.extname(request.data).toLowerCase() === '.csv' && outputWidth !== null && info.inputs.length === 1 && input.type === 'float32' && input.shape.length === 2) {
+    try {
+      summary = await readCsvForEval(request.data, {
+        label: request.label, slice: request.slice, features: request.features, inputName: input.name,
+        declaredWidth: typeof input.shape[1] === 'number' ? input.shape[1] : null,
+        classification: outputWidth >= 2, keepLabelTexts: Boolean(request.predictionsOut), batchSize,
+        runBatch: (features, count) => infer({ [input.name]: { type: 'float32', dims: [count, features.length / count], data: features } }, count, data),
+        onChunk: (done, total) => progress(done, total, `${data.count} rows (${Math.round((100 * done) / total)} % of the file)`),
+      }, data);
+    } catch (err) {
+      if (!(err instanceof NotPlainCsv)) throw err;
+      data = new EvalRows();
+      inferenceMs = 0;
+    }
+  }
+  summary ??= await fromTable(request, info, batchSize, data, infer, progress);
+  if (data.count === 0) throw new MlwbError(`No row of ${path.basename(request.data)} has every feature and the label.`);
+  const scored = score(data, info.classLabels, request.slice !== undefined);
+  if (request.predictionsOut) await writePredictions(request.predictionsOut, data, scored);
+  return {
+    device: runner.device,
+    task: scored.metrics.task,
+    rows: data.count,
+    skippedRows: summary.dataRows - data.count,
+    features: summary.features,
+    metrics: scored.metrics,
+    slices: scored.slices,
+    softmaxApplied: scored.softmaxApplied,
+    predictionsFile: request.predictionsOut ?? null,
+    sessionMs: runner.createMs,
+    inferenceMs,
+    ...(runner.fellBack ? { fellBack: runner.fellBack } : {}),
+  };
+}
+
+/** Every data format, read whole as a table: what the CSV reader leaves (quotes, inputs by column name…). */
+async function fromTable(request: EvaluationRequest, info: ModelInfo, batchSize: number, data: EvalRows,
+  infer: (feeds: Feeds, count: number, into: EvalRows) => Promise<void>, progress: Progress): Promise<{ features: string[]; dataRows: number }> {
   const table = await readDataset(request.data);
   if (!table.values.has(request.label)) throw new MlwbError(`The data has no label column "${request.label}".`, `Its columns: ${table.columns.join(', ')}.`);
   if (request.slice && !table.values.has(request.slice)) throw new MlwbError(`The data has no slice column "${request.slice}".`, `Its columns: ${table.columns.join(', ')}.`);
-  const output = info.outputs.find((o) => o.name === (request.output ?? info.outputs[0].name));
-  if (!output) throw new MlwbError(`The model has no output "${request.output}".`, `Its outputs: ${info.outputs.map((o) => o.name).join(', ')}.`);
   const exclude = [request.label, ...(request.slice ? [request.slice] : [])];
   const { feeds, rows: featureRows, features } = tableFeeds(table, info.inputs, request.features, exclude);
-  const labelRaw = table.values.get(request.label)!;
-  const keep = Array.from(featureRows.keys()).filter((i) => labelRaw[featureRows[i]] !== '');
-  const { session, createMs } = await getSession(request.model, request.device);
-  const fixed = info.inputs[0].shape[0];
-  const batchSize = typeof fixed === 'number' ? fixed : request.batchSize ?? 4096;
-  const n = featureRows.length;
-  const chunks: Float32Array[] = [];
-  let width = 0;
-  const started = performance.now();
+  const labels = table.values.get(request.label)!;
+  const sliceValues = request.slice ? table.values.get(request.slice)! : null;
+  const kept = featureRows.filter((r) => labels[r] !== '');
+  const keptFeeds = kept.length === featureRows.length ? feeds : onlyRows(feeds, featureRows, labels);
+  const outputWidth = staticWidth(info.outputs.find((o) => o.name === (request.output ?? info.outputs[0].name))!);
+  const n = kept.length;
   for (let from = 0; from < n; from += batchSize) {
     const to = Math.min(n, from + batchSize);
-    const batchFeeds = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, sliceRows(t, from, to)]));
-    const result = await runSession(session, toOrtFeeds(batchFeeds), request.device);
-    const t = result[output.name];
-    width = t.dims.length >= 2 ? Number(t.dims[t.dims.length - 1]) : 1;
-    chunks.push(t.data instanceof Float32Array ? t.data.slice() : Float32Array.from(t.data as ArrayLike<number>, Number));
+    await infer(Object.fromEntries(Object.entries(keptFeeds).map(([k, t]) => [k, sliceRows(t, from, to)])), to - from, data);
     progress(to, n, `${to} / ${n} rows`);
   }
-  const inferenceMs = performance.now() - started;
-  const all = concat(chunks);
-  // Keep only rows that also have a label.
-  const predictions = new Float64Array(keep.length * width);
-  keep.forEach((i, j) => predictions.set(all.subarray(i * width, (i + 1) * width), j * width));
-  const tableRows = keep.map((i) => featureRows[i]);
-  const classification = width >= 2;
-  const scored = classification ? scoreClassification(predictions, width, tableRows, table, request.label, info) : undefined;
-  const metricsOf = (subset: number[]): TaskMetrics => {
-    const all = subset.length === tableRows.length;
-    if (scored && all) return classificationMetrics(scored.probabilities, scored.truth, scored.labels);
-    if (scored) {
-      const probs = new Float64Array(subset.length * width);
-      subset.forEach((j, s) => probs.set(scored.probabilities.subarray(j * width, (j + 1) * width), s * width));
-      return classificationMetrics(probs, subset.map((j) => scored.truth[j]), scored.labels);
+  const classification = (outputWidth ?? data.width) >= 2;
+  for (const r of kept) {
+    data.rows.push(r);
+    if (classification) data.labelIds.push(data.labelNames.idOf(labels[r]));
+    else {
+      data.labelValues.push(Number(labels[r]));
+      data.labelTexts.push(labels[r]);
     }
-    return regressionMetrics(subset.map((j) => predictions[j]), subset.map((j) => Number(labelRaw[tableRows[j]])));
-  };
-  const everyRow = tableRows.map((_, j) => j);
-  const slices: SliceMetrics[] = [];
-  if (request.slice) {
-    const groups = new Map<string, number[]>();
-    const sliceRaw = table.values.get(request.slice)!;
-    tableRows.forEach((r, j) => {
-      const group = groups.get(sliceRaw[r]);
-      if (group) group.push(j);
-      else groups.set(sliceRaw[r], [j]);
+    if (sliceValues) data.sliceIds.push(data.sliceNames.idOf(sliceValues[r]));
+  }
+  return { features, dataRows: table.rows };
+}
+
+/** The feeds' rows whose label is present (feeds hold one row per entry of featureRows). */
+function onlyRows(feeds: Feeds, featureRows: Int32Array, labels: string[]): Feeds {
+  const positions = Array.from(featureRows.keys()).filter((i) => labels[featureRows[i]] !== '');
+  const out: Feeds = {};
+  for (const [name, t] of Object.entries(feeds)) {
+    const stride = t.dims.slice(1).reduce((a, b) => a * b, 1);
+    const from = t.data as unknown as ArrayLike<unknown>;
+    const data = (Array.isArray(t.data) ? new Array<string>(positions.length * stride) : new (t.data.constructor as new (n: number) => Float32Array)(positions.length * stride)) as unknown as unknown[];
+    positions.forEach((p, k) => {
+      for (let s = 0; s < stride; s++) data[k * stride + s] = from[p * stride + s];
     });
-    for (const [value, subset] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) slices.push({ value, metrics: metricsOf(subset) });
-  }
-  if (request.predictionsOut) await writePredictions(request.predictionsOut, tableRows, labelRaw, predictions, width, scored);
-  return {
-    device: request.device,
-    task: classification ? 'classification' : 'regression',
-    rows: keep.length,
-    skippedRows: table.rows - keep.length,
-    features,
-    metrics: metricsOf(everyRow),
-    slices,
-    softmaxApplied: scored?.softmaxApplied ?? false,
-    predictionsFile: request.predictionsOut ?? null,
-    sessionMs: createMs,
-    inferenceMs,
-  };
-}
-
-function concat(chunks: Float32Array[]): Float32Array {
-  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
+    out[name] = { type: t.type, dims: [positions.length, ...t.dims.slice(1)], data: data as unknown as Float32Array };
   }
   return out;
 }
 
-interface Scored {
-  probabilities: Float64Array;
-  truth: number[];
-  labels: string[];
-  softmaxApplied: boolean;
+/** The output's last dimension when the model fixes it (1 for a rank-1 output), else null. */
+function staticWidth(output: TensorSignature): number | null {
+  if (output.shape.length < 2) return 1;
+  const last = output.shape[output.shape.length - 1];
+  return typeof last === 'number' ? last : null;
 }
 
-/**
- * Class names come from the model's metadata when it has them; otherwise integer labels
- * 0…k−1 are class indices, and other labels are taken in sorted order (as LabelEncoder does).
- */
-function scoreClassification(predictions: Float64Array, width: number, rows: number[], table: Table, labelColumn: string, info: ModelInfo): Scored {
-  const raw = rows.map((r) => table.values.get(labelColumn)![r]);
-  let labels = info.classLabels;
-  if (!labels) {
-    const distinct = [...new Set(raw)];
-    const integers = distinct.every((v) => /^\d+$/.test(v) && Number(v) < width);
-    labels = integers ? Array.from({ length: width }, (_, i) => String(i)) : distinct.sort();
+/** onnxruntime tensors for a batch; a model with a fixed batch gets the last, short batch padded with zeros. */
+function padded(feeds: Feeds, count: number, fixed: unknown): Record<string, ort.Tensor> {
+  if (typeof fixed !== 'number' || count === fixed) return toOrtFeeds(feeds);
+  const out: Feeds = {};
+  for (const [name, t] of Object.entries(feeds)) {
+    const stride = t.data.length / count;
+    const data = new (t.data.constructor as new (n: number) => Float32Array)(fixed * stride);
+    data.set(t.data as Float32Array);
+    out[name] = { type: t.type, dims: [fixed, ...t.dims.slice(1)], data };
   }
-  if (labels.length !== width) throw new MlwbError(`The model scores ${width} classes, but there are ${labels.length} labels (${labels.join(', ')}).`);
-  const index = new Map(labels.map((l, i) => [l, i]));
-  const truth = raw.map((v) => {
-    const i = index.get(v) ?? index.get(String(Number(v)));
-    if (i === undefined) throw new MlwbError(`Label "${v}" is not one of the model's classes (${labels.join(', ')}).`);
-    return i;
-  });
-  const isProbabilities = Array.from({ length: rows.length }, (_, j) => j).every((j) => {
-    let sum = 0;
-    for (let c = 0; c < width; c++) {
-      const p = predictions[j * width + c];
-      if (p < 0 || p > 1) return false;
-      sum += p;
-    }
-    return Math.abs(sum - 1) < 1e-3;
-  });
-  const probabilities = isProbabilities ? predictions : softmaxRows(predictions, width);
-  return { probabilities, truth, labels, softmaxApplied: !isProbabilities };
-}
-
-function softmaxRows(scores: Float64Array, width: number): Float64Array {
-  const out = new Float64Array(scores.length);
-  for (let base = 0; base < scores.length; base += width) {
-    let max = -Infinity;
-    for (let c = 0; c < width; c++) if (scores[base + c] > max) max = scores[base + c];
-    let sum = 0;
-    for (let c = 0; c < width; c++) sum += out[base + c] = Math.exp(scores[base + c] - max);
-    for (let c = 0; c < width; c++) out[base + c] /= sum;
-  }
-  return out;
-}
-
-async function writePredictions(file: string, rows: number[], labels: string[], predictions: Float64Array, width: number, scored: Scored | undefined): Promise<void> {
-  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const header = scored ? ['row', 'label', 'predicted', ...scored.labels.map((l) => `p_${l}`)] : ['row', 'label', 'predicted'];
-  const lines = [header.map(quote).join(',')];
-  rows.forEach((r, j) => {
-    if (scored) {
-      const probs = Array.from(scored.probabilities.subarray(j * width, (j + 1) * width));
-      const best = probs.indexOf(Math.max(...probs));
-      lines.push([String(r), quote(labels[r]), quote(scored.labels[best]), ...probs.map(String)].join(','));
-    } else lines.push([String(r), quote(labels[r]), String(predictions[j])].join(','));
-  });
-  await fs.writeFile(file, lines.join('\n') + '\n');
+  return toOrtFeeds(out);
 }

@@ -8,18 +8,25 @@ import { benchmark } from './benchmark';
 import { probeDevices } from './devices';
 import { evaluate } from './evaluate';
 import type { RunResult, WorkerMessage, WorkerRequest } from './protocol';
-import { fromOrt, getSession, runSession, toOrtFeeds } from './sessions';
+import { fromOrt, openRunner, runSession, toOrtFeeds } from './sessions';
 
 const send = (message: WorkerMessage) => process.send!(message);
 
+const infos = new Map<string, { mtimeMs: number; size: number; info: ModelInfo }>();
+
+/** The model's inspection, redone only when the file changes: a big model's protobuf takes a while to decode. */
 async function modelInfo(model: string): Promise<ModelInfo> {
-  let bytes: Buffer;
+  let stat;
   try {
-    bytes = await fs.readFile(model);
+    stat = await fs.stat(model);
   } catch {
     throw new MlwbError(`Model file not found: ${model}.`);
   }
-  return inspectModel(bytes, model);
+  const known = infos.get(model);
+  if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.info;
+  const info = inspectModel(await fs.readFile(model), model);
+  infos.set(model, { mtimeMs: stat.mtimeMs, size: stat.size, info });
+  return info;
 }
 
 async function run(request: Extract<WorkerRequest, { op: 'run' }>): Promise<RunResult> {
@@ -27,20 +34,10 @@ async function run(request: Extract<WorkerRequest, { op: 'run' }>): Promise<RunR
   const feeds = request.inputFile ? await loadInputFile(request.inputFile, info.inputs, request.inputOptions) : request.feeds;
   if (!feeds) throw new MlwbError('No input given: feeds or an input file.');
   checkFeeds(feeds, info.inputs);
-  let device = request.device;
-  let fellBack: string | undefined;
-  let entry;
-  try {
-    entry = await getSession(request.model, device);
-  } catch (err) {
-    if (!request.fallbackToCpu || device === 'cpu') throw err;
-    fellBack = (err as Error).message;
-    device = 'cpu';
-    entry = await getSession(request.model, device);
-  }
+  const runner = await openRunner(request.model, request.device, request.fallbackToCpu);
   const start = performance.now();
-  const outputs = fromOrt(await runSession(entry.session, toOrtFeeds(feeds), device));
-  return { device, outputs, fellBack, sessionMs: entry.createMs, runMs: performance.now() - start };
+  const outputs = fromOrt(await runSession(runner, toOrtFeeds(feeds)));
+  return { device: runner.device, outputs, fellBack: runner.fellBack, sessionMs: runner.createMs, runMs: performance.now() - start };
 }
 
 async function handle(request: WorkerRequest): Promise<unknown> {

@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { MlwbError } from '../../errors';
+import { formatBytes } from '../formatBytes';
 import type { Feeds, HostTensor } from '../tensor';
 
 interface CachedSession {
@@ -10,6 +12,16 @@ interface CachedSession {
 }
 
 const sessions = new Map<string, CachedSession>();
+
+/** One message for an allocation onnxruntime could not make, with its size when onnxruntime gives it. */
+function outOfMemory(device: string, message: string): MlwbError {
+  const size = /requested buffer of size (\d+)/.exec(message);
+  const what = size ? `it asked for a buffer of ${formatBytes(Number(size[1]))}` : message;
+  return new MlwbError(`The model ran out of memory on ${device}: ${what}.`, 'Try a smaller batch (--batch, --batch-size) or smaller inputs, or a device with more memory.');
+}
+
+/** onnxruntime's words for an allocation that failed (its own arena, or malloc under a memory limit). */
+const OUT_OF_MEMORY = /bad_alloc|out of memory|Failed to allocate|Cannot allocate memory/i;
 
 /**
  * onnxruntime's messages start with "Load model from … failed:", a source path and a C++
@@ -63,10 +75,10 @@ export async function getSession(model: string, device: string): Promise<CachedS
     if (/opset|Could not find an implementation|not a registered function|No Op registered|Unsupported/i.test(message)) {
       throw new MlwbError(`onnxruntime cannot run ${model}: ${cleanOrtMessage(message)}.`, 'Re-export it with a supported opset (≤ 22) and standard operators.');
     }
-    if (/bad_alloc|out of memory|Failed to allocate/i.test(message)) {
-      throw new MlwbError(`Out of memory loading ${model} on ${device}.`, 'Try a smaller model or batch, or another device.');
+    if (OUT_OF_MEMORY.test(message)) {
+      throw new MlwbError(`The model ran out of memory loading on ${device} (${cleanOrtMessage(message)}).`, 'Try a smaller model, or a device with more memory.');
     }
-    throw new MlwbError(`Device "${device}" cannot run ${model}: ${deviceFailureReason(device, message)}.`, 'Pick another device (mlwb devices lists them).');
+    throw new MlwbError(`Device "${device}" cannot run ${model}: ${deviceFailureReason(device, message)}.`, 'Pick another device (mlwb devices lists them), or allow falling back to cpu (--fallback cpu, or the setting mlwb.inference.fallbackToCpu).');
   }
   const entry = { session, mtimeMs: stat.mtimeMs, createMs: performance.now() - start };
   sessions.set(key, entry);
@@ -88,13 +100,57 @@ export function fromOrt(outputs: ort.InferenceSession.OnnxValueMapType): Feeds {
   return out;
 }
 
-/** One inference; onnxruntime's errors become one line naming the model and device. */
-export async function runSession(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, device: string): Promise<ort.InferenceSession.OnnxValueMapType> {
+/**
+ * A session for one request: the device it runs on now, and whether it may move to cpu when the
+ * chosen device fails (at creation or in the middle of the work), as the user allowed.
+ */
+export interface SessionRunner {
+  model: string;
+  session: ort.InferenceSession;
+  device: string;
+  createMs: number;
+  allowFallback: boolean;
+  /** Why the chosen device was left for cpu, when it was. */
+  fellBack?: string;
+}
+
+export async function openRunner(model: string, device: string, allowFallback = false): Promise<SessionRunner> {
   try {
-    return await session.run(feeds);
+    const { session, createMs } = await getSession(model, device);
+    return { model, session, device, createMs, allowFallback };
   } catch (err) {
-    const message = cleanOrtMessage((err as Error).message);
-    if (/bad_alloc|out of memory|Failed to allocate/i.test(message)) throw new MlwbError(`Out of memory running the model on ${device}.`, 'Use a smaller batch.');
-    throw new MlwbError(`The model failed on ${device}: ${message}`);
+    if (!allowFallback || device === 'cpu' || !isDeviceFailure(err)) throw err;
+    const { session, createMs } = await getSession(model, 'cpu');
+    return { model, session, device: 'cpu', createMs, allowFallback, fellBack: (err as Error).message };
   }
+}
+
+/** A session-creation error that is about the device, not the model (which cpu would refuse too). */
+const isDeviceFailure = (err: unknown): boolean => err instanceof MlwbError && err.message.startsWith('Device "');
+
+/** One inference; onnxruntime's errors become one line naming the model and device (see recoverRun). */
+export async function runSession(runner: SessionRunner, feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
+  try {
+    return await runner.session.run(feeds);
+  } catch (err) {
+    return recoverRun(runner, feeds, err);
+  }
+}
+
+/**
+ * After a run threw: when a device other than cpu failed, the runner moves to cpu and runs again
+ * if the user allowed it; otherwise one message says which device failed and what to do.
+ */
+export async function recoverRun(runner: SessionRunner, feeds: Record<string, ort.Tensor>, err: unknown): Promise<ort.InferenceSession.OnnxValueMapType> {
+  const message = cleanOrtMessage((err as Error).message);
+  const device = runner.device;
+  if (OUT_OF_MEMORY.test(message)) throw outOfMemory(device, message);
+  if (device === 'cpu') throw new MlwbError(`The model failed on cpu: ${message}`);
+  if (!runner.allowFallback) {
+    throw new MlwbError(`Device "${device}" failed while running ${path.basename(runner.model)}: ${message}`,
+      `Run it on cpu (--device cpu), or allow falling back to cpu (--fallback cpu, or the setting mlwb.inference.fallbackToCpu).`);
+  }
+  const cpu = await getSession(runner.model, 'cpu');
+  Object.assign(runner, { session: cpu.session, device: 'cpu', fellBack: `Device "${device}" failed while running: ${message}` });
+  return runSession(runner, feeds);
 }
