@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCsv } from '../../../src/core/drift/read/csv';
+import { readCsvFile } from '../../../src/core/drift/read/csvFile';
 import { parseJsonLines } from '../../../src/core/drift/read/jsonLines';
 import { parseParquet } from '../../../src/core/drift/read/parquet';
 import { readTable } from '../../../src/core/drift/read/readTable';
@@ -141,4 +142,12 @@ test('a CSV file read in chunks: rows cut inside quoted fields, a row longer tha
   await assert.rejects(readTable(file, 'chunks.csv'), new RegExp(`^MlwbError: chunks\\.csv:${lineOf(50000)}: this row has 2 fields`));
   fs.writeFileSync(file, Buffer.concat([Buffer.from('id,value,"the\nnote"\n' + lines.slice(0, 45000).join('\n') + '\n'), Buffer.from([0x31, 0x2c, 0x32, 0x2c, 0xfc, 0x0a])]));
   await assert.rejects(readTable(file, 'chunks.csv'), new RegExp(`chunks\\.csv is not UTF-8 text \\(line ${lineOf(45000)}\\)`));
+});
+
+test('a CSV whose columns would not fit in memory is refused before they are allocated', async () => {
+  const file = path.join(tempDir(), 'wide.csv');
+  fs.writeFileSync(file, 'a,b,c\n1,2,3\n4,5,6\n');
+  await assert.rejects(readCsvFile(file, 'wide.csv', { memoryLimit: 50 }), (err: unknown) => err instanceof MlwbError &&
+    /^wide\.csv holds up to 3 rows × 3 columns: 0\.0 GiB in memory, more than this machine can hold for a drift report \(0\.0 GiB\)\. — Compare a random sample of its rows/.test(err.oneLine));
+  assert.equal((await readCsvFile(file, 'wide.csv', { memoryLimit: 1000 })).rows, 2);
 });

@@ -3,6 +3,7 @@
 // spent a second on page faults alone. A first pass counts the lines, so every column is allocated
 // once at its final size; the second parses whole rows of each chunk and carries the cut row over.
 import { promises as fs } from 'node:fs';
+import { MlwbError } from '../../errors';
 import { checkUtf8, CsvRows, parseHeader, type CsvOptions } from './csv';
 import type { Table } from './table';
 
@@ -37,7 +38,15 @@ function wholeLines(buf: Buffer, filled: number): number {
   return filled === 0 ? 0 : buf.lastIndexOf(LF, filled - 1) + 1;
 }
 
-export async function readCsvFile(file: string, source: string, options: CsvOptions = {}): Promise<Table> {
+const GIB = 2 ** 30;
+
+/** A reproducible random sample of a file's rows (the file itself is shuf's source of randomness). */
+export function sampleHint(file: string): string {
+  return `Compare a random sample of its rows, e.g. (head -n 1 ${file}; tail -n +2 ${file} | shuf -n 1000000 --random-source=${file}) > sample.csv`;
+}
+
+/** `memoryLimit`: the bytes its columns may take (8 a value), refused beyond with a way out. */
+export async function readCsvFile(file: string, source: string, options: CsvOptions & { memoryLimit?: number } = {}): Promise<Table> {
   const delimiter = (options.delimiter ?? ',').charCodeAt(0);
   const handle = await fs.open(file, 'r');
   try {
@@ -62,6 +71,10 @@ export async function readCsvFile(file: string, source: string, options: CsvOpti
       const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
       const header = parseHeader(buf, bom, end, delimiter, source, final);
       if (!header) return 0;
+      const bytes = lines * header.names.length * 8;
+      if (bytes > (options.memoryLimit ?? Infinity)) {
+        throw new MlwbError(`${source} holds up to ${lines - 1} rows × ${header.names.length} columns: ${(bytes / GIB).toFixed(1)} GiB in memory, more than this machine can hold for a drift report (${(options.memoryLimit! / GIB).toFixed(1)} GiB).`, sampleHint(source));
+      }
       rows = new CsvRows(header.names, delimiter, source, header.line, lines);
       return rows.feed(buf, header.pos, end, final);
     });

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MlwbError } from '../../errors';
-import { readCsvFile } from './csvFile';
+import { readCsvFile, sampleHint } from './csvFile';
 import { parseJsonLines } from './jsonLines';
 import { parseParquet } from './parquet';
 import type { Table } from './table';
@@ -30,9 +30,9 @@ export async function readTable(file: string, shownAs = file): Promise<Table> {
   if (size === 0) throw new MlwbError(`${shownAs} is empty.`, 'Compare files that hold data.');
   const limit = Math.min(os.totalmem() * MEMORY_SHARE, READ_LIMIT[ext]);
   if (size > limit) {
-    throw new MlwbError(`${shownAs} is ${(size / 2 ** 30).toFixed(1)} GiB, more than this machine can hold in memory for a drift report (${(limit / 2 ** 30).toFixed(1)} GiB).`, 'Compare a sample of the rows (for example head -n 1000000).');
+    throw new MlwbError(`${shownAs} is ${(size / 2 ** 30).toFixed(1)} GiB, more than this machine can hold in memory for a drift report (${(limit / 2 ** 30).toFixed(1)} GiB).`, sampleHint(shownAs));
   }
-  if (ext === '.csv' || ext === '.tsv') return readCsvFile(file, shownAs, { delimiter: ext === '.tsv' ? '\t' : ',' });
+  if (ext === '.csv' || ext === '.tsv') return readCsvFile(file, shownAs, { delimiter: ext === '.tsv' ? '\t' : ',', memoryLimit: os.totalmem() * MEMORY_SHARE });
   const buf = await fs.readFile(file);
   if (ext === '.parquet') return parseParquet(buf, shownAs);
   const { isUtf8 } = await import('node:buffer');
