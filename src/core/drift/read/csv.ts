@@ -231,6 +231,12 @@ export function parseHeader(buf: Buffer, pos: number, end: number, delimiter: nu
     if (seen.has(names[i])) throw new MlwbError(`${source}: column "${names[i]}" appears twice in the header.`, 'Give every column its own name.');
     seen.add(names[i]);
   });
+  // The header's line end is taken here, so the rows start on a row.
+  if (buf[pos] === CR && buf[pos + 1] === LF) pos++;
+  if (pos < end) {
+    pos++;
+    line++;
+  }
   return { names, pos, line };
 }
 
