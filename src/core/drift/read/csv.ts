@@ -20,6 +20,8 @@ const NINE = 0x39;
 const LOWER_E = 0x65;
 const UPPER_E = 0x45;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** No spelling of a missing value is longer: longer text needs no lookup. */
+const MAX_MISSING_LENGTH = Math.max(...[...MISSING].map((m) => m.length));
 
 /** What a field that is not a plain decimal means: missing, ±Inf, another number syntax, or text. */
 function slowField(text: string): number | string | null {
@@ -166,12 +168,12 @@ function readQuoted(buf: Buffer, pos: number, end: number, delimiter: number, so
     const b = buf[pos];
     if (b === QUOTE) {
       if (buf[pos + 1] === QUOTE) {
-        parts.push(buf.toString('utf8', start, pos + 1));
+        parts.push(buf.toString(undefined, start, pos + 1));
         pos += 2;
         start = pos;
         continue;
       }
-      parts.push(buf.toString('utf8', start, pos));
+      parts.push(buf.toString(undefined, start, pos));
       pos++;
       break;
     }
@@ -216,7 +218,7 @@ export function parseHeader(buf: Buffer, pos: number, end: number, delimiter: nu
     } else {
       const start = pos;
       while (pos < end && buf[pos] !== delimiter && buf[pos] !== LF && buf[pos] !== CR) pos++;
-      names.push(buf.toString('utf8', start, pos).trim());
+      names.push(buf.toString(undefined, start, pos).trim());
     }
     if (pos < end && buf[pos] === delimiter) {
       pos++;
@@ -262,7 +264,8 @@ export class CsvRows {
   /** The column as text from now on: the numbers so far become strings. */
   private toStrings(column: number): Array<string | null> {
     const numbers = this.numbers[column]!;
-    const converted: Array<string | null> = new Array(this.rows);
+    // Sized once for every row (a text column of a big file grows no array).
+    const converted: Array<string | null> = new Array(this.capacity);
     for (let i = 0; i < this.rows; i++) converted[i] = Number.isNaN(numbers[i]) ? null : String(numbers[i]);
     this.numbers[column] = undefined;
     this.strings[column] = converted;
@@ -271,14 +274,19 @@ export class CsvRows {
 
   /** A field's text at `row`: missing, a number in another syntax, or text (which turns the column to text). */
   private setText(column: number, row: number, text: string): void {
+    const strings = this.strings[column];
+    if (strings !== undefined) {
+      // A text column keeps each field as written (numbers too): only the missing spellings matter.
+      strings[row] = text.length <= MAX_MISSING_LENGTH && MISSING.has(text) ? null : text;
+      return;
+    }
     const v = slowField(text);
     const numbers = this.numbers[column];
     if (numbers !== undefined && typeof v !== 'string') {
       numbers[row] = v === null ? NaN : v;
       return;
     }
-    const strings = this.strings[column] ?? this.toStrings(column);
-    strings[row] = v === null ? null : typeof v === 'number' ? text : v;
+    this.toStrings(column)[row] = v === null ? null : text;
   }
 
   private grow(): void {
@@ -342,7 +350,7 @@ export class CsvRows {
           } else {
             const start = pos;
             while (buf[pos] !== delimiter && buf[pos] !== LF && buf[pos] !== CR) pos++;
-            this.setText(column, row, buf.toString('utf8', start, pos));
+            this.setText(column, row, buf.toString(undefined, start, pos));
           }
         }
         column++;
