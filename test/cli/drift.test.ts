@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { listDriftReports, loadDriftReport } from '../../src/core/drift/saveReport';
@@ -79,6 +80,18 @@ test('bad input: one line on stderr, exit code 1 or 2, nothing on stdout', async
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.equal(r.stdout, '');
   }
+});
+
+test('a file larger than the memory is refused before it is read, with a reproducible way to sample it', async () => {
+  // Sparse: as large as a user's export, without the disk space.
+  const fd = fs.openSync(path.join(dir, 'huge.csv'), 'w');
+  fs.ftruncateSync(fd, os.totalmem() + 1);
+  fs.closeSync(fd);
+  const r = await mlwb(['drift', 'ref.csv', 'huge.csv', '--no-save'], dir);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^mlwb: huge\.csv is [\d.]+ GiB, more than this machine can hold in memory for a drift report \([\d.]+ GiB\)\. — Compare a random sample of its rows, e\.g\. .*shuf -n 1000000 --random-source=huge\.csv/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.equal(r.stdout, '');
 });
 
 test('--html writes one self-contained file that draws the report in Chromium without network', async () => {

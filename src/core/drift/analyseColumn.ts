@@ -90,15 +90,19 @@ function chartFor(type: ColumnType, reference: Sample, current: Sample): ColumnC
   };
 }
 
+/** One column's drift. It sorts the numbers of both columns in place: the caller gives them up. */
 export function analyseColumn(name: string, reference: Column, current: Column, request: ColumnRequest): ColumnDrift {
   const { type } = request;
+  // Cut before the current column is sorted in place, and kept in row order.
+  const parts = request.windows ? splitByWindow(current, request.windows.windowOf, request.windows.count) : undefined;
+  const rows = { reference: reference.values.length, current: current.values.length };
   const ref = side(reference, type);
   const cur = side(current, type);
   const base = {
     name,
     type,
     missing: { reference: ref.missing, current: cur.missing },
-    rows: { reference: reference.values.length, current: current.values.length },
+    rows,
   };
   const newCategories: string[] = [];
   const vanishedCategories: string[] = [];
@@ -125,9 +129,9 @@ export function analyseColumn(name: string, reference: Column, current: Column, 
   let windows: ColumnDrift['windows'];
   try {
     outcome = test.run(ref.sample, cur.sample);
-    if (request.windows) {
+    if (parts) {
       // The same test as the whole file's, so the scores of the windows compare with each other.
-      windows = splitByWindow(current, request.windows.windowOf, request.windows.count).map((part) => {
+      windows = parts.map((part) => {
         const sample = side(part, type).sample;
         if (sample.size === 0) return { score: null, drifted: null };
         const score = test.run(ref.sample, sample).score;

@@ -116,7 +116,8 @@ export function planColumns(reference: Table, current: Table, options: DriftOpti
       const where = (n: string) => (!refNames.includes(n) ? reference.source : current.source);
       throw new MlwbError(`Column "${missing[0]}" is not in ${where(missing[0])}.`, `Columns there: ${(refNames.includes(missing[0]) ? [...curNames] : refNames).join(', ')}.`);
     }
-    names = options.columns;
+    // Once each: a column's arrays are given up to the worker that analyses it.
+    names = [...new Set(options.columns)];
   } else {
     // Columns on one side only are schema changes (reported); the shared ones are compared.
     names = refNames.filter((n) => curNames.has(n));

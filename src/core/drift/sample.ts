@@ -2,7 +2,7 @@
 // numbers sorted, categories counted.
 import type { Column } from './read/table';
 import type { ColumnType, Sample } from './columnTests';
-import { sortedCopy } from './stats/sortDoubles';
+import { sortInPlace } from './stats/sortDoubles';
 
 /** Numbers with more distinct values than this are not counted value by value. */
 export const MAX_COUNTED = 1000;
@@ -12,24 +12,29 @@ export interface PreparedSide {
   missing: number;
 }
 
+/**
+ * The finite values of `values`, sorted, counted: in place (the caller gives `values` up; a
+ * million-row column is not copied), the missing and infinite values compacted away first.
+ */
 export function prepareNumbers(values: Float64Array): PreparedSide {
   let kept = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) kept++;
-  let finite = values;
-  if (kept !== values.length) {
-    finite = new Float64Array(kept);
-    let k = 0;
-    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) finite[k++] = values[i];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) values[kept++] = v;
   }
-  const numbers = sortedCopy(finite);
+  const numbers = sortInPlace(values.subarray(0, kept));
   let distinct = 0;
   for (let i = 0; i < numbers.length; i++) if (i === 0 || numbers[i] !== numbers[i - 1]) distinct++;
   let counts: Map<string, number> | undefined;
   if (distinct <= MAX_COUNTED) {
+    // Sorted, so equal values are runs: one key per run.
     counts = new Map();
-    for (let i = 0; i < numbers.length; i++) {
+    for (let i = 0; i < numbers.length; ) {
+      let j = i + 1;
+      while (j < numbers.length && numbers[j] === numbers[i]) j++;
       const key = String(numbers[i]);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      counts.set(key, (counts.get(key) ?? 0) + j - i);
+      i = j;
     }
   }
   return { sample: { numbers, counts, distinct, size: numbers.length }, missing: values.length - kept };

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCsv } from '../../../src/core/drift/read/csv';
+import { readCsvFile } from '../../../src/core/drift/read/csvFile';
 import { parseJsonLines } from '../../../src/core/drift/read/jsonLines';
 import { parseParquet } from '../../../src/core/drift/read/parquet';
 import { readTable } from '../../../src/core/drift/read/readTable';
@@ -104,4 +105,49 @@ test('Parquet through hyparquet: vega-datasets flights-3m (its first 100,000 row
   const origin = t.columns.find((c) => c.name === 'origin');
   assert.equal(origin?.kind, 'string');
   assert.match(String(origin?.values[0]), /^[A-Z]{3}$/);
+});
+
+test('a CSV file read in chunks: rows cut inside quoted fields, a row longer than a chunk, CRLF, BOM, no final newline', async () => {
+  const random = seeded(4);
+  const words = ['plain', 'with, comma', 'said "hi"', 'two\nlines', 'Zürich €', '', 'NA'];
+  const expected: Array<[number, number, string | null]> = [];
+  const lines: string[] = [];
+  for (let i = 0; i < 100000; i++) {
+    const value = Math.round((random() - 0.5) * 1e9) / 1e4;
+    let note = words[Math.floor(random() * words.length)] + (random() < 0.5 ? ` ${i}` : '');
+    if (i === 31000) note = 'x'.repeat(1.5 * 2 ** 20) + '\n"long"';
+    const quoted = /[",\n]/.test(note) || random() < 0.2;
+    lines.push(`${i},${value},${quoted ? `"${note.replace(/"/g, '""')}"` : note}${random() < 0.1 ? '\r' : ''}`);
+    expected.push([i, value, note === '' || note === 'NA' ? null : note]);
+  }
+  const dir = tempDir();
+  const file = path.join(dir, 'chunks.csv');
+  fs.writeFileSync(file, '\ufeffid,value,"the\nnote"\n' + lines.join('\n'));
+  assert.ok(fs.statSync(file).size > 3 * 2 ** 20, 'several chunks');
+  const t = await readTable(file, 'chunks.csv');
+  assert.deepEqual(t.columns.map((c) => [c.name, c.kind]), [['id', 'number'], ['value', 'number'], ['the\nnote', 'string']]);
+  assert.equal(t.rows, expected.length);
+  const [ids, values, notes] = t.columns.map(col);
+  expected.forEach(([id, value, note], i) => {
+    assert.equal(ids[i], id);
+    assert.equal(values[i], value);
+    assert.equal(notes[i], note, `row ${i}`);
+  });
+
+  // Errors past the first chunk name their line in the whole file.
+  const lineOf = (row: number) => 3 + row + expected.slice(0, row).reduce((n, [, , note]) => n + (note?.split('\n').length ?? 1) - 1, 0);
+  const ragged = [...lines];
+  ragged[50000] = '50000,1.5';
+  fs.writeFileSync(file, 'id,value,"the\nnote"\n' + ragged.join('\n') + '\n');
+  await assert.rejects(readTable(file, 'chunks.csv'), new RegExp(`^MlwbError: chunks\\.csv:${lineOf(50000)}: this row has 2 fields`));
+  fs.writeFileSync(file, Buffer.concat([Buffer.from('id,value,"the\nnote"\n' + lines.slice(0, 45000).join('\n') + '\n'), Buffer.from([0x31, 0x2c, 0x32, 0x2c, 0xfc, 0x0a])]));
+  await assert.rejects(readTable(file, 'chunks.csv'), new RegExp(`chunks\\.csv is not UTF-8 text \\(line ${lineOf(45000)}\\)`));
+});
+
+test('a CSV whose columns would not fit in memory is refused before they are allocated', async () => {
+  const file = path.join(tempDir(), 'wide.csv');
+  fs.writeFileSync(file, 'a,b,c\n1,2,3\n4,5,6\n');
+  await assert.rejects(readCsvFile(file, 'wide.csv', { memoryLimit: 50 }), (err: unknown) => err instanceof MlwbError &&
+    /^wide\.csv holds up to 3 rows × 3 columns: 0\.0 GiB in memory, more than this machine can hold for a drift report \(0\.0 GiB\)\. — Compare a random sample of its rows/.test(err.oneLine));
+  assert.equal((await readCsvFile(file, 'wide.csv', { memoryLimit: 1000 })).rows, 2);
 });

@@ -3,15 +3,18 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MlwbError } from '../../errors';
-import { parseCsv } from './csv';
+import { readCsvFile, sampleHint } from './csvFile';
 import { parseJsonLines } from './jsonLines';
 import { parseParquet } from './parquet';
 import type { Table } from './table';
 
 export const SUPPORTED_EXTENSIONS = ['.csv', '.tsv', '.jsonl', '.ndjson', '.parquet'];
 
-/** Files above this share of the memory are refused: both files and their columns must fit at once. */
+/** Files above this share of the memory are refused: both files' columns must fit at once. */
 const MEMORY_SHARE = 0.25;
+
+/** CSV is read in chunks; Parquet is read whole into one buffer, JSON lines into one string. */
+const READ_LIMIT: Record<string, number> = { '.csv': Infinity, '.tsv': Infinity, '.parquet': 2 ** 31 - 1, '.jsonl': 2 ** 29 - 24, '.ndjson': 2 ** 29 - 24 };
 
 export async function readTable(file: string, shownAs = file): Promise<Table> {
   const ext = path.extname(file).toLowerCase();
@@ -25,16 +28,14 @@ export async function readTable(file: string, shownAs = file): Promise<Table> {
     throw new MlwbError(`${shownAs}: file not found.`, 'Check the path.');
   }
   if (size === 0) throw new MlwbError(`${shownAs} is empty.`, 'Compare files that hold data.');
-  const limit = Math.min(os.totalmem() * MEMORY_SHARE, 2 ** 31 - 1);
+  const limit = Math.min(os.totalmem() * MEMORY_SHARE, READ_LIMIT[ext]);
   if (size > limit) {
-    throw new MlwbError(`${shownAs} is ${(size / 2 ** 30).toFixed(1)} GiB, more than this machine can hold in memory for a drift report (${(limit / 2 ** 30).toFixed(1)} GiB).`, 'Compare a sample of the rows (for example head -n 1000000).');
+    throw new MlwbError(`${shownAs} is ${(size / 2 ** 30).toFixed(1)} GiB, more than this machine can hold in memory for a drift report (${(limit / 2 ** 30).toFixed(1)} GiB).`, sampleHint(shownAs));
   }
+  if (ext === '.csv' || ext === '.tsv') return readCsvFile(file, shownAs, { delimiter: ext === '.tsv' ? '\t' : ',', memoryLimit: os.totalmem() * MEMORY_SHARE });
   const buf = await fs.readFile(file);
   if (ext === '.parquet') return parseParquet(buf, shownAs);
-  if (ext === '.jsonl' || ext === '.ndjson') {
-    const { isUtf8 } = await import('node:buffer');
-    if (!isUtf8(buf)) throw new MlwbError(`${shownAs} is not UTF-8 text.`, 'Save it as UTF-8.');
-    return parseJsonLines(buf.toString('utf8'), shownAs);
-  }
-  return parseCsv(buf, shownAs, { delimiter: ext === '.tsv' ? '\t' : ',' });
+  const { isUtf8 } = await import('node:buffer');
+  if (!isUtf8(buf)) throw new MlwbError(`${shownAs} is not UTF-8 text.`, 'Save it as UTF-8.');
+  return parseJsonLines(buf.toString('utf8'), shownAs);
 }
