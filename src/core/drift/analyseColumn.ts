@@ -3,8 +3,8 @@
 import { MlwbError } from '../errors';
 import { DRIFT_TESTS, defaultTest, type ColumnType, type Sample } from './columnTests';
 import type { Column } from './read/table';
-import { prepare, prepareStrings, type PreparedSide } from './sample';
-import { textDrift } from './textDrift';
+import { prepare, type PreparedSide } from './sample';
+import { analyseText, words as textWords, type WordCounts } from './textDrift';
 import { histogramCounts, sturgesEdges } from './stats/binning';
 import type { ColumnChart, ColumnDrift } from './types';
 
@@ -39,7 +39,7 @@ function splitByWindow(column: Column, windowOf: Int32Array, count: number): Col
 
 /** Word counts of a text column: its "categories" are its lower-cased words. */
 function prepareText(values: ArrayLike<string | null>): PreparedSide {
-  const words: Array<string | null> = [];
+  const counts = new Map<string, number>();
   let missing = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -47,9 +47,15 @@ function prepareText(values: ArrayLike<string | null>): PreparedSide {
       missing++;
       continue;
     }
-    for (const w of v.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []) words.push(w);
+    for (const w of textWords(v)) counts.set(w, (counts.get(w) ?? 0) + 1);
   }
-  return { ...prepareStrings(words), missing };
+  return wordSide({ counts, missing });
+}
+
+function wordSide({ counts, missing }: WordCounts): PreparedSide {
+  let size = 0;
+  for (const n of counts.values()) size += n;
+  return { sample: { counts, distinct: counts.size, size }, missing };
 }
 
 function side(column: Column, type: ColumnType): PreparedSide {
@@ -96,8 +102,9 @@ export function analyseColumn(name: string, reference: Column, current: Column, 
   // Cut before the current column is sorted in place, and kept in row order.
   const parts = request.windows ? splitByWindow(current, request.windows.windowOf, request.windows.count) : undefined;
   const rows = { reference: reference.values.length, current: current.values.length };
-  const ref = side(reference, type);
-  const cur = side(current, type);
+  const text = type === 'text' ? analyseText(reference, current) : undefined;
+  const ref = text ? wordSide(text.words.reference) : side(reference, type);
+  const cur = text ? wordSide(text.words.current) : side(current, type);
   const base = {
     name,
     type,
@@ -153,7 +160,7 @@ export function analyseColumn(name: string, reference: Column, current: Column, 
     newCategories,
     vanishedCategories,
     chart: chartFor(type, ref.sample, cur.sample),
-    ...(type === 'text' ? { text: textDrift(reference, current) } : {}),
+    ...(text ? { text: text.details } : {}),
     ...(windows ? { windows } : {}),
   };
 }

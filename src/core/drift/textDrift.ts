@@ -56,20 +56,65 @@ function codePoints(text: string): number {
 }
 
 /**
- * Both sides' n-grams as dense ids shared by the two sides: words interned once, a bigram keyed by
- * its two word ids, a trigram by its bigram's id and its last word's id. Numeric keys keep the
+ * Dense ids for pairs of ids, in an open-addressing table on typed arrays: a Map keyed by a·2²⁶+b
+ * hashes heap numbers, and millions of bigrams made that the cost of a text column.
+ */
+class PairIds {
+  /** parts[2·id], parts[2·id + 1]: the pair an id stands for. */
+  parts = new Int32Array(2 * 1024);
+  size = 0;
+  private slots = new Int32Array(2048).fill(-1);
+
+  id(a: number, b: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = PairIds.hash(a, b) & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot];
+      if (id < 0) return this.add(slot, a, b);
+      if (this.parts[2 * id] === a && this.parts[2 * id + 1] === b) return id;
+    }
+  }
+
+  private add(slot: number, a: number, b: number): number {
+    const id = this.size++;
+    if (2 * this.size > this.parts.length) {
+      const parts = new Int32Array(2 * this.parts.length);
+      parts.set(this.parts);
+      this.parts = parts;
+    }
+    this.parts[2 * id] = a;
+    this.parts[2 * id + 1] = b;
+    this.slots[slot] = id;
+    // At most half full, so probes stay short.
+    if (2 * this.size > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(2 * this.slots.length).fill(-1);
+    const mask = this.slots.length - 1;
+    for (let id = 0; id < this.size; id++) {
+      let slot = PairIds.hash(this.parts[2 * id], this.parts[2 * id + 1]) & mask;
+      while (this.slots[slot] >= 0) slot = (slot + 1) & mask;
+      this.slots[slot] = id;
+    }
+  }
+
+  private static hash(a: number, b: number): number {
+    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+  }
+}
+
+/**
+ * Both sides' n-grams as dense ids shared by the two sides: words interned once, a bigram the id
+ * of its two word ids, a trigram of its bigram's id and its last word's id. Numeric keys keep the
  * counting of millions of n-grams off string building and hashing; strings are made for the top
  * n-grams only.
  */
 class NgramIndex {
   readonly words: string[] = [];
   private readonly wordIds = new Map<string, number>();
-  /** Bigram id → [first word id, second word id]; trigram id → [bigram id, last word id]. */
-  readonly bigrams: number[] = [];
-  readonly trigrams: number[] = [];
-  private readonly bigramIds = new Map<number, number>();
-  private readonly trigramIds = new Map<number, number>();
-  private static readonly WIDTH = 2 ** 26;
+  readonly bigrams = new PairIds();
+  readonly trigrams = new PairIds();
 
   word(w: string): number {
     let id = this.wordIds.get(w);
@@ -81,34 +126,14 @@ class NgramIndex {
     return id;
   }
 
-  bigram(a: number, b: number): number {
-    return NgramIndex.pair(this.bigramIds, this.bigrams, a, b);
-  }
-
-  trigram(bigram: number, c: number): number {
-    return NgramIndex.pair(this.trigramIds, this.trigrams, bigram, c);
-  }
-
-  private static pair(ids: Map<number, number>, parts: number[], a: number, b: number): number {
-    if (a >= NgramIndex.WIDTH || b >= NgramIndex.WIDTH) throw new Error('too many distinct n-grams in a text column');
-    const key = a * NgramIndex.WIDTH + b;
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = parts.length / 2;
-      parts.push(a, b);
-      ids.set(key, id);
-    }
-    return id;
-  }
-
   text(n: 1 | 2 | 3, id: number): string {
     if (n === 1) return this.words[id];
-    if (n === 2) return `${this.words[this.bigrams[2 * id]]} ${this.words[this.bigrams[2 * id + 1]]}`;
-    return `${this.text(2, this.trigrams[2 * id])} ${this.words[this.trigrams[2 * id + 1]]}`;
+    if (n === 2) return `${this.words[this.bigrams.parts[2 * id]]} ${this.words[this.bigrams.parts[2 * id + 1]]}`;
+    return `${this.text(2, this.trigrams.parts[2 * id])} ${this.words[this.trigrams.parts[2 * id + 1]]}`;
   }
 
   size(n: 1 | 2 | 3): number {
-    return n === 1 ? this.words.length : (n === 2 ? this.bigrams : this.trigrams).length / 2;
+    return n === 1 ? this.words.length : (n === 2 ? this.bigrams : this.trigrams).size;
   }
 }
 
@@ -146,9 +171,9 @@ function count(values: string[], index: NgramIndex): SideCounts {
     for (let i = 0; i < w.length; i++) {
       const id = index.word(w[i]);
       bump(counts[0], id);
-      const bigram = previous >= 0 ? index.bigram(previous, id) : -1;
+      const bigram = previous >= 0 ? index.bigrams.id(previous, id) : -1;
       if (bigram >= 0) bump(counts[1], bigram);
-      if (previousBigram >= 0) bump(counts[2], index.trigram(previousBigram, id));
+      if (previousBigram >= 0) bump(counts[2], index.trigrams.id(previousBigram, id));
       previous = id;
       previousBigram = bigram;
     }
@@ -207,9 +232,24 @@ function mean(values: Float64Array): number {
 
 /** The text details of a column whose present values are texts on both sides. */
 export function textDrift(reference: Column, current: Column): TextDrift {
+  return analyseText(reference, current).details;
+}
+
+export interface WordCounts {
+  counts: Map<string, number>;
+  /** Texts missing on this side. */
+  missing: number;
+}
+
+/**
+ * The text details, and each side's word counts (what the column's own test compares) from the same
+ * single tokenisation of every text: a million texts are split into words once, not twice.
+ */
+export function analyseText(reference: Column, current: Column): { details: TextDrift; words: { reference: WordCounts; current: WordCounts } } {
   const index = new NgramIndex();
-  const ref = count(texts(reference), index);
-  const cur = count(texts(current), index);
+  const [refTexts, curTexts] = [texts(reference), texts(current)];
+  const ref = count(refTexts, index);
+  const cur = count(curTexts, index);
   const ngrams = ([1, 2, 3] as const).map((n) => compareOrder(n, index, ref, cur));
   let unseen = 0;
   cur.counts[0].forEach((k, id) => {
@@ -226,9 +266,19 @@ export function textDrift(reference: Column, current: Column): TextDrift {
       current: Array.from(histogramCounts(c, edges), (v) => v / c.length),
     };
   }
+  const wordCounts = (side: SideCounts, column: Column, present: number): WordCounts => {
+    const counts = new Map<string, number>();
+    side.counts[0].forEach((k, id) => {
+      if (k) counts.set(index.words[id], k);
+    });
+    return { counts, missing: column.values.length - present };
+  };
   return {
-    ngrams,
-    outOfVocabulary: { share: cur.totals[0] ? unseen / cur.totals[0] : NaN, words: unseen },
-    lengths,
+    details: {
+      ngrams,
+      outOfVocabulary: { share: cur.totals[0] ? unseen / cur.totals[0] : NaN, words: unseen },
+      lengths,
+    },
+    words: { reference: wordCounts(ref, reference, refTexts.length), current: wordCounts(cur, current, curTexts.length) },
   };
 }
