@@ -10,20 +10,15 @@ import { readTable } from '../src/core/drift/read/readTable';
 import { wasserstein } from '../src/core/drift/stats/distances';
 import { ks2samp } from '../src/core/drift/stats/ks';
 import { sortInPlace } from '../src/core/drift/stats/sortDoubles';
-import type { Figure } from './figures';
+import { benchDriftText } from './driftText';
+import { childrenCpuSeconds, type Figure, seededUniform } from './figures';
 
 const ROWS = 1_000_000;
 const COLUMNS = 20;
 
 /** A seeded CSV: column j is normal with mean shift·j/COLUMNS, six decimals, like an exported feature table. */
 function writeCsv(file: string, seed: number, shift: number): void {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededUniform(seed);
   const fd = fs.openSync(file, 'w');
   fs.writeSync(fd, Array.from({ length: COLUMNS }, (_, j) => `f${j}`).join(',') + '\n');
   const lines: string[] = [];
@@ -54,13 +49,6 @@ for a, b in arrays:
     stats.wasserstein_distance(a, b)
 print((time.perf_counter() - t) * 1000)
 `;
-
-/** CPU seconds (user + system) of this process's waited-for children, from /proc (Linux). */
-function childrenCpuSeconds(): number {
-  // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (100 a second).
-  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
 
 export async function benchDrift(): Promise<Figure[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-drift-'));
@@ -101,6 +89,7 @@ export async function benchDrift(): Promise<Figure[]> {
       // On a shared machine the wall time depends on the others' load: the CPU time and the load say how much.
       { name: `drift 1M×20 CSV end to end (read, type, test, charts; ${threads} threads; ${cpu.toFixed(1)} s CPU user+sys; load ${load.toFixed(1)})`, value: Math.round(endToEnd), unit: 'ms', baseline: { name: 'scipy ks_2samp + wasserstein_distance, parsing excluded', value: Math.round(scipyMs) }, target: '<= 5000' },
       { name: 'drift 1M×20 KS + Wasserstein only (sort included, 1 thread)', value: Math.round(statsOnly), unit: 'ms', baseline: { name: 'scipy ks_2samp + wasserstein_distance', value: Math.round(scipyMs) } },
+      ...(await benchDriftText()),
     ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
