@@ -11,7 +11,8 @@ import { wasserstein } from '../src/core/drift/stats/distances';
 import { ks2samp } from '../src/core/drift/stats/ks';
 import { sortInPlace } from '../src/core/drift/stats/sortDoubles';
 import { benchDriftText } from './driftText';
-import { childrenCpuSeconds, type Figure, seededUniform } from './figures';
+import { pythonBaselineMs, timeCliDrift } from './driftRun';
+import { type Figure, seededUniform } from './figures';
 
 const ROWS = 1_000_000;
 const COLUMNS = 20;
@@ -58,20 +59,11 @@ export async function benchDrift(): Promise<Figure[]> {
     writeCsv(ref, 1, 0);
     writeCsv(cur, 2, 0.2);
 
-    const scipy = spawnSync('/usr/bin/python3', ['-c', SCIPY_BASELINE, ref, cur], { encoding: 'utf8' });
-    if (scipy.status !== 0) throw new Error(`scipy baseline failed: ${scipy.stderr}`);
-    const scipyMs = Number(scipy.stdout.trim());
-
-    // As a user runs it: the built CLI (its worker threads load the bundled worker, not tsx).
+    const scipyMs = pythonBaselineMs(SCIPY_BASELINE, ref, cur);
     const build = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
     if (build.status !== 0) throw new Error('build failed');
-    const load = os.loadavg()[0];
-    const cpu0 = childrenCpuSeconds();
-    const t0 = performance.now();
-    const cli = spawnSync(process.execPath, ['dist/cli.js', 'drift', ref, cur, '--json', '--no-save'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const endToEnd = performance.now() - t0;
-    const cpu = childrenCpuSeconds() - cpu0;
-    if (cli.status !== 0 || JSON.parse(cli.stdout).columns.length !== COLUMNS) throw new Error(`mlwb drift failed: ${cli.stderr}`);
+    const cli = timeCliDrift<{ columns: unknown[] }>(ref, cur);
+    if (cli.report.columns.length !== COLUMNS) throw new Error(`mlwb drift reported ${cli.report.columns.length} columns of ${COLUMNS}`);
 
     const [a, b] = await Promise.all([readTable(ref), readTable(cur)]);
     const t1 = performance.now();
@@ -87,7 +79,7 @@ export async function benchDrift(): Promise<Figure[]> {
     const threads = Math.min(4, os.availableParallelism());
     return [
       // On a shared machine the wall time depends on the others' load: the CPU time and the load say how much.
-      { name: `drift 1M×20 CSV end to end (read, type, test, charts; ${threads} threads; ${cpu.toFixed(1)} s CPU user+sys; load ${load.toFixed(1)})`, value: Math.round(endToEnd), unit: 'ms', baseline: { name: 'scipy ks_2samp + wasserstein_distance, parsing excluded', value: Math.round(scipyMs) }, target: '<= 5000' },
+      { name: `drift 1M×20 CSV end to end (read, type, test, charts; ${threads} threads; ${cli.cpu.toFixed(1)} s CPU user+sys; load ${cli.load.toFixed(1)})`, value: Math.round(cli.ms), unit: 'ms', baseline: { name: 'scipy ks_2samp + wasserstein_distance, parsing excluded', value: Math.round(scipyMs) }, target: '<= 5000' },
       { name: 'drift 1M×20 KS + Wasserstein only (sort included, 1 thread)', value: Math.round(statsOnly), unit: 'ms', baseline: { name: 'scipy ks_2samp + wasserstein_distance', value: Math.round(scipyMs) } },
       ...(await benchDriftText()),
     ];

@@ -2,11 +2,11 @@
 // words a cell from a 3,000-word Zipf vocabulary; the current side reorders a tenth of it): mlwb
 // end to end (read, type, word/bigram/trigram shares and distances, lengths) next to Python's
 // Counter n-grams + scipy's jensenshannon on the same strings in the same run (parsing not timed).
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { childrenCpuSeconds, type Figure, seededUniform } from './figures';
+import { pythonBaselineMs, timeCliDrift } from './driftRun';
+import { type Figure, seededUniform } from './figures';
 
 const ROWS = 100_000;
 const COLUMNS = 100;
@@ -89,24 +89,14 @@ export async function benchDriftText(): Promise<Figure[]> {
     writeTextCsv(ref, 11, 0);
     writeTextCsv(cur, 12, 0.1);
 
-    const python = spawnSync('/usr/bin/python3', ['-c', PYTHON_BASELINE, ref, cur], { encoding: 'utf8' });
-    if (python.status !== 0) throw new Error(`Python baseline failed: ${python.stderr}`);
-    const pythonMs = Number(python.stdout.trim());
-
-    // The built CLI, as a user runs it (bench/drift.ts has just built it).
-    const load = os.loadavg()[0];
-    const cpu0 = childrenCpuSeconds();
-    const t0 = performance.now();
-    const cli = spawnSync(process.execPath, ['dist/cli.js', 'drift', ref, cur, '--json', '--no-save'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const endToEnd = performance.now() - t0;
-    const cpu = childrenCpuSeconds() - cpu0;
-    if (cli.status !== 0) throw new Error(`mlwb drift failed: ${cli.stderr}`);
-    const report = JSON.parse(cli.stdout) as { columns: Array<{ type: string; text?: unknown }> };
-    if (report.columns.length !== COLUMNS || !report.columns.every((c) => c.type === 'text' && c.text)) throw new Error('mlwb drift did not treat every column as text');
+    const pythonMs = pythonBaselineMs(PYTHON_BASELINE, ref, cur);
+    // The built CLI (bench/drift.ts has just built it).
+    const cli = timeCliDrift<{ columns: Array<{ type: string; text?: unknown }> }>(ref, cur);
+    if (cli.report.columns.length !== COLUMNS || !cli.report.columns.every((c) => c.type === 'text' && c.text)) throw new Error('mlwb drift did not treat every column as text');
 
     return [{
-      name: `drift 100k×100 text columns end to end (read, type, word/bigram/trigram shares and distances; ${cpu.toFixed(1)} s CPU user+sys; load ${load.toFixed(1)})`,
-      value: Math.round(endToEnd), unit: 'ms',
+      name: `drift 100k×100 text columns end to end (read, type, word/bigram/trigram shares and distances; ${cli.cpu.toFixed(1)} s CPU user+sys; load ${cli.load.toFixed(1)})`,
+      value: Math.round(cli.ms), unit: 'ms',
       baseline: { name: 'Python Counter n-grams + scipy jensenshannon, parsing excluded', value: Math.round(pythonMs) },
     }];
   } finally {

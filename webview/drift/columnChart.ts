@@ -1,6 +1,6 @@
 // One column's reference-vs-current chart: a histogram overlay over the shared bins for numbers,
 // paired bars for categories. Shares (not counts), so files of different sizes compare.
-import type { ColumnDrift } from '../../src/core/drift/types';
+import type { ColumnChart, ColumnDrift } from '../../src/core/drift/types';
 import { Chart } from '../shared/charts';
 import { CURRENT_BORDER, CURRENT_COLOR, REFERENCE_BORDER, REFERENCE_COLOR } from './colors';
 
@@ -10,10 +10,19 @@ function binLabel(lo: number, hi: number): string {
 }
 
 export function drawColumnChart(canvas: HTMLCanvasElement, column: ColumnDrift): Chart | undefined {
-  const chart = column.chart;
-  if (!chart) return undefined;
+  return column.chart ? drawOverlay(canvas, column.chart) : undefined;
+}
+
+export interface OverlayAxes {
+  x?: string;
+  y: string;
+  bin: (lo: number, hi: number) => string;
+}
+
+/** Reference and current shares overlaid (histograms) or paired (categories), in the two fixed colours. */
+export function drawOverlay(canvas: HTMLCanvasElement, chart: ColumnChart, axes: OverlayAxes = { y: 'share of rows', bin: binLabel }): Chart {
   const histogram = chart.kind === 'histogram';
-  const labels = histogram ? chart.reference.map((_, i) => binLabel(chart.edges[i], chart.edges[i + 1])) : chart.categories;
+  const labels = histogram ? chart.reference.map((_, i) => axes.bin(chart.edges[i], chart.edges[i + 1])) : chart.categories;
   const dataset = (label: string, data: number[], fill: string, border: string) => ({
     label, data, backgroundColor: fill, borderColor: border, borderWidth: 1,
     // Overlaid bars on shared bins: both series drawn full width on top of each other.
@@ -34,8 +43,8 @@ export function drawColumnChart(canvas: HTMLCanvasElement, column: ColumnDrift):
         tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${((ctx.parsed.y ?? 0) * 100).toFixed(1)} %` } },
       },
       scales: {
-        x: { ticks: { maxRotation: 60, autoSkip: true } },
-        y: { beginAtZero: true, title: { display: true, text: 'share of rows' }, ticks: { callback: (v) => `${Math.round(Number(v) * 100)} %` } },
+        x: { ...(axes.x ? { title: { display: true, text: axes.x } } : {}), ticks: { maxRotation: 60, autoSkip: true } },
+        y: { beginAtZero: true, title: { display: true, text: axes.y }, ticks: { callback: (v) => `${Math.round(Number(v) * 100)} %` } },
       },
     },
   });

@@ -3,9 +3,9 @@
 // the out-of-vocabulary share; the text-length histograms of both sides overlaid.
 import type { TextDrift } from '../../src/core/drift/textDrift';
 import type { ColumnDrift } from '../../src/core/drift/types';
-import { Chart } from '../shared/charts';
+import type { Chart } from '../shared/charts';
 import { el } from '../shared/elements';
-import { CURRENT_BORDER, CURRENT_COLOR, REFERENCE_BORDER, REFERENCE_COLOR } from './colors';
+import { drawOverlay } from './columnChart';
 
 const ORDER_NAMES = { 1: 'words', 2: 'bigrams', 3: 'trigrams' } as const;
 
@@ -36,27 +36,8 @@ function ngramTable(text: TextDrift): HTMLElement {
 }
 
 function drawLengths(canvas: HTMLCanvasElement, lengths: TextDrift['lengths']): Chart {
-  const labels = lengths.reference.map((_, i) => `${Math.round(lengths.edges[i])}–${Math.round(lengths.edges[i + 1])}`);
-  const dataset = (label: string, data: number[], fill: string, border: string) => ({
-    label, data, backgroundColor: fill, borderColor: border, borderWidth: 1, grouped: false, barPercentage: 1, categoryPercentage: 1,
-  });
-  return new Chart(canvas, {
-    type: 'bar',
-    data: { labels, datasets: [dataset('reference', lengths.reference, REFERENCE_COLOR, REFERENCE_BORDER), dataset('current', lengths.current, CURRENT_COLOR, CURRENT_BORDER)] },
-    options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      plugins: {
-        legend: { position: 'top', labels: { boxWidth: 12 } },
-        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${((ctx.parsed.y ?? 0) * 100).toFixed(1)} %` } },
-      },
-      scales: {
-        x: { title: { display: true, text: 'length (characters)' }, ticks: { maxRotation: 60, autoSkip: true } },
-        y: { beginAtZero: true, title: { display: true, text: 'share of texts' }, ticks: { callback: (v) => `${Math.round(Number(v) * 100)} %` } },
-      },
-    },
-  });
+  return drawOverlay(canvas, { kind: 'histogram', edges: lengths.edges, reference: lengths.reference, current: lengths.current },
+    { x: 'length (characters)', y: 'share of texts', bin: (lo, hi) => `${Math.round(lo)}–${Math.round(hi)}` });
 }
 
 /** The section, and a function that draws its chart once the section is in the page. */
