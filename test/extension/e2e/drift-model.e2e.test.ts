@@ -45,7 +45,15 @@ test('prediction drift in code-server: Explorer → Compare Data and Model Predi
     const dialog = page.locator('.quick-input-widget', { hasText: 'Model whose predictions to compare' });
     await dialog.waitFor({ timeout: 30_000 });
     const input = dialog.locator('input').first();
-    await input.fill(path.join(DIR, 'workspace', 'models', 'penguins.onnx'));
+    const model = path.join(DIR, 'workspace', 'models', 'penguins.onnx');
+    // The dialog fills in its starting folder once it has listed it, over anything typed before:
+    // type the path until it stays.
+    for (let attempt = 1; ; attempt++) {
+      await input.fill(model);
+      await page.waitForTimeout(500);
+      if ((await input.inputValue()) === model) break;
+      if (attempt === 10) throw new Error(`the file dialog kept replacing the typed path with ${await input.inputValue()}`);
+    }
     await h.screenshot('drift-model-1-pick-model');
     await page.keyboard.press('Enter');
 
