@@ -27,7 +27,7 @@ export function registerCompareCommands(wb: Workbench): vscode.Disposable[] {
     register('mlwb.addToCompare', async (node, selected) => {
       const { ComparePanel } = await import('./comparePanel');
       const target = ComparePanel.active;
-      const picked = await runsFor(wb, node, selected, target ? 'Add which runs to the comparison?' : 'Compare which runs?', 1);
+      const picked = await runsFor(wb, node, selected, target ? 'Add which runs to the comparison?' : 'Compare which runs?', 1, target?.runs);
       if (!picked) return;
       if (target && target.folderSession === picked.session) target.addRuns(picked.runIds);
       else ComparePanel.show(wb.context.extensionUri, wb, picked.session, picked.runIds, wb.log);
@@ -35,19 +35,25 @@ export function registerCompareCommands(wb: Workbench): vscode.Disposable[] {
   ];
 }
 
-/** The runs a command acts on: the view's selection (with the clicked run), ids, or a multi-pick. */
-async function runsFor(wb: Workbench, node: Target, selected: RunsNode[] | undefined, title: string, atLeast = 2): Promise<{ session: FolderSession; runIds: string[] } | undefined> {
+/**
+ * The runs a command acts on: the view's selection (with the clicked run), ids, or a multi-pick.
+ * Runs in `already` (those compared) do not count: selecting only them means asking.
+ */
+async function runsFor(wb: Workbench, node: Target, selected: RunsNode[] | undefined, title: string, atLeast = 2,
+  already: readonly string[] = []): Promise<{ session: FolderSession; runIds: string[] } | undefined> {
   const ids = typeof node === 'string' ? [node] : Array.isArray(node) ? node : undefined;
   if (ids) {
     const session = wb.allSessions.find((s) => ids.every((id) => s.store.hasRun(id)));
     if (!session) throw new Error(`no folder of this workspace holds all of the runs ${ids.join(', ')}`);
     return { session, runIds: ids };
   }
-  // From the view's title bar or the palette no node comes: the view's selection is what the user means.
-  const given = selected ?? (node === undefined ? (wb.view.selection as RunsNode[]) : []);
-  const nodes = [...given, ...(node && typeof node === 'object' && !Array.isArray(node) ? [node] : [])].filter((n): n is RunsNode & { type: 'run' } => n.type === 'run');
+  // From the view's title bar or the palette no node comes: the view's selection is what the user
+  // means. So too when the clicked row was replaced by a refresh before the menu's command ran
+  // (VS Code then passes no run and no selection).
+  const given = selected?.length ? selected : node === undefined ? (wb.view.selection as RunsNode[]) : [];
+  const nodes = [...given, ...(node && typeof node === 'object' && !Array.isArray(node) ? [node] : [])].filter((n): n is RunsNode & { type: 'run' } => n?.type === 'run');
   const unique = [...new Map(nodes.map((n) => [n.runId, n])).values()];
-  if (unique.length >= atLeast) {
+  if (unique.filter((n) => !already.includes(n.runId)).length >= atLeast) {
     const session = unique[0].session;
     const same = unique.filter((n) => n.session === session);
     if (same.length < unique.length) void vscode.window.showWarningMessage(`ML Workbench compares runs of one folder at a time: comparing the ${same.length} runs of ${session.folder.name}.`);

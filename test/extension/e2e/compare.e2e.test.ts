@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { REPO } from '../../../scripts/lib/paths';
 import { RESULTS, startHarness } from './harness';
 
@@ -24,11 +24,22 @@ function mlwb(cwd: string, args: string[]): { done: Promise<{ code: number | nul
   return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code, out }))) };
 }
 
+/** Chooses a context-menu item; a menu opened while an editor is still taking focus can ignore the first click. */
+async function chooseMenuItem(page: Page, name: string): Promise<void> {
+  const item = page.getByRole('menuitem', { name });
+  await item.click();
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await page.waitForTimeout(500);
+    if (!(await item.isVisible().catch(() => false))) return;
+    await item.click().catch(() => undefined);
+  }
+}
+
 interface DrawnSeries { id: string; label: string; points: number; hidden: boolean }
 
 async function chartSeries(frame: Frame, key: string): Promise<DrawnSeries[]> {
   if (frame.isDetached()) throw new Error('the webview frame was replaced');
-  const attr = await frame.locator(`canvas[data-key="${key}"]`).getAttribute('data-series', { timeout: 10_000 });
+  const attr = await frame.locator(`canvas.metric-chart[data-key="${key}"]`).getAttribute('data-series', { timeout: 10_000 });
   return JSON.parse(attr ?? '[]') as DrawnSeries[];
 }
 
@@ -65,8 +76,11 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
       await finished.nth(0).click();
       await finished.nth(1).click({ modifiers: ['Control'] });
       await finished.nth(1).click({ button: 'right' });
-      await page.getByRole('menuitem', { name: 'Compare Runs' }).click();
-      frame = await h.findFrame('canvas[data-key="val_accuracy"]', 30_000);
+      await chooseMenuItem(page, 'Compare Runs');
+      frame = await h.findFrame('canvas.metric-chart[data-key="val_accuracy"]', 30_000).catch(async (err: Error) => {
+        await h.screenshot('compare-01-no-view');
+        throw err;
+      });
       const keys = await frame.locator('canvas.metric-chart').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-key')));
       assert.deepEqual(keys, KEYS);
       for (const key of KEYS) {
@@ -94,9 +108,17 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
         if (attempt === 5) throw new Error('the right-click never landed on the live run');
         await page.waitForTimeout(500);
       }
-      await page.getByRole('menuitem', { name: 'Add to Compare' }).click();
+      await chooseMenuItem(page, 'Add to Compare');
+      // The tree refreshes as the live run logs: when the right-clicked row was replaced before the
+      // menu's command ran, VS Code passes no run and the command asks which runs to add instead.
+      const picker = page.locator('.quick-input-widget', { hasText: 'Add which runs to the comparison?' });
+      if (await picker.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+        t.diagnostic('the tree row was replaced under the menu: the live run was picked in the quick pick');
+        await picker.locator('.monaco-list-row', { hasText: 'live-lr-0.1' }).first().click();
+        await picker.locator('input').first().press('Enter');
+      }
       // A webview hidden and shown again is a fresh page (it gets a fresh snapshot): find it again.
-      frame = await h.findFrame('canvas[data-key="val_accuracy"]', 30_000);
+      frame = await h.findFrame('canvas.metric-chart[data-key="val_accuracy"]', 30_000);
       const first = await waitFor('the live run in the chart', () => chartSeries(frame, 'val_loss'), (s) => s.length === 3 && s[2].points > 0)
         .catch(async (err: Error) => {
           await h.screenshot('compare-02-live-run-missing');
@@ -118,7 +140,7 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
     await t.test('the Compare view comes back after a window reload, with the same runs', async () => {
       await h.command('Developer: Reload Window');
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      frame = await h.findFrame('canvas[data-key="val_loss"]', 60_000);
+      frame = await h.findFrame('canvas.metric-chart[data-key="val_loss"]', 60_000);
       const series = await waitFor('the restored charts', () => chartSeries(frame, 'val_loss'), (s) => s.length === 3 && s.every((d) => d.points > 0), 90_000);
       assert.deepEqual(series.map((s) => s.label).sort(), ['live-lr-0.1', 'lr-0.02', 'lr-0.2']);
     });
