@@ -12,14 +12,15 @@ import { ks2samp } from '../src/core/drift/stats/ks';
 import { sortInPlace } from '../src/core/drift/stats/sortDoubles';
 import { benchDriftText } from './driftText';
 import { pythonBaselineMs, timeCliDrift } from './driftRun';
-import { type Figure, seededUniform } from './figures';
+import { seeded } from '../test/helpers/seeded';
+import type { Figure } from './figures';
 
 const ROWS = 1_000_000;
 const COLUMNS = 20;
 
 /** A seeded CSV: column j is normal with mean shift·j/COLUMNS, six decimals, like an exported feature table. */
 function writeCsv(file: string, seed: number, shift: number): void {
-  const uniform = seededUniform(seed);
+  const uniform = seeded(seed);
   const fd = fs.openSync(file, 'w');
   fs.writeSync(fd, Array.from({ length: COLUMNS }, (_, j) => `f${j}`).join(',') + '\n');
   const lines: string[] = [];

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pythonBaselineMs, timeCliDrift } from './driftRun';
-import { type Figure, seededUniform } from './figures';
+import { seeded } from '../test/helpers/seeded';
+import type { Figure } from './figures';
 
 const ROWS = 100_000;
 const COLUMNS = 100;
@@ -15,7 +16,7 @@ const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'pa', '
 
 /** A seeded CSV of word sequences; `shuffled` is the share of the vocabulary whose ranks are reordered. */
 function writeTextCsv(file: string, seed: number, shuffled: number): void {
-  const uniform = seededUniform(seed);
+  const uniform = seeded(seed);
   const words = Array.from({ length: VOCABULARY }, (_, i) => {
     let w = '';
     for (let x = i; ; x = Math.floor(x / SYLLABLES.length)) {

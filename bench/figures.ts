@@ -57,17 +57,6 @@ export function directWriteRate(store: Store, points: number, batch: number): nu
   return points / ((performance.now() - start) / 1000);
 }
 
-/** A seeded uniform [0, 1) generator (mulberry32): generated bench data is the same in every run. */
-export function seededUniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** CPU seconds (user + system) of this process's waited-for children, from /proc (Linux). */
 export function childrenCpuSeconds(): number {
   // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (100 a second).

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bucketCount, downsampleM4, m4Indices } from '../../../src/core/compare/downsample';
-
-/** A seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { seeded } from '../../helpers/seeded';
 
 interface Case { x: number[]; y: number[] }
 
 function noisyCurve(n: number, seed: number, opts: { sorted?: boolean; nonFinite?: number } = {}): Case {
-  const r = rng(seed);
+  const r = seeded(seed);
   const x: number[] = [];
   const y: number[] = [];
   let step = 0;
@@ -131,7 +120,7 @@ describe('M4 downsampling', () => {
 
   for (const seed of [11, 12, 13, 14, 15, 16]) {
     it(`agrees with the reference on random series (seed ${seed})`, () => {
-      const r = rng(seed);
+      const r = seeded(seed);
       const n = 500 + Math.floor(r() * 8_000);
       const c = noisyCurve(n, seed, { sorted: r() < 0.8, nonFinite: r() < 0.5 ? 0.02 : 0 });
       check(c, 8 + Math.floor(r() * 600));

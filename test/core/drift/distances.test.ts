@@ -9,7 +9,8 @@ import { chiSquare, fisherExact, mannWhitneyU, tTest } from '../../../src/core/d
 import { chi2Sf, normalCdf, studentTCdf } from '../../../src/core/drift/stats/special';
 import { besselK, cramerVonMises } from '../../../src/core/drift/stats/cramerVonMises';
 import { andersonDarling } from '../../../src/core/drift/stats/andersonDarling';
-import { assertClose, normals, scipy, seeded, sorted } from './scipyOracle';
+import { seeded } from '../../helpers/seeded';
+import { assertClose, normals, scipy, sorted } from './scipyOracle';
 import { SKLEARN_DATA, seattleByYear } from './realData';
 
 /** The numeric columns of a scikit-learn CSV (first line is a count header, second the names). */

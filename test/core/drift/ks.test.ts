@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import { ks2samp } from '../../../src/core/drift/stats/ks';
 import { kolmogorovSf } from '../../../src/core/drift/stats/kolmogorov';
-import { assertClose, normals, scipy, seeded, sorted } from './scipyOracle';
+import { seeded } from '../../helpers/seeded';
+import { assertClose, normals, scipy, sorted } from './scipyOracle';
 import { seattleByYear } from './realData';
 
 function compare(pairs: Array<[string, ArrayLike<number>, ArrayLike<number>]>): void {

@@ -13,7 +13,7 @@ import { readTable } from '../../../src/core/drift/read/readTable';
 import type { Column } from '../../../src/core/drift/read/table';
 import { MlwbError } from '../../../src/core/errors';
 import { tempDir } from '../../helpers/tmp';
-import { seeded } from './scipyOracle';
+import { seeded } from '../../helpers/seeded';
 import { SEATTLE } from './realData';
 
 const csv = (text: string | Buffer) => parseCsv(Buffer.isBuffer(text) ? text : Buffer.from(text), 'data.csv');

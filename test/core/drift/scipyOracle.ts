@@ -38,18 +38,6 @@ export function assertClose(actual: number, expected: number, what: string, rel 
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs scipy ${expected} (rel ${Math.abs(actual - expected) / Math.abs(expected)})`);
 }
 
-/** A seeded uniform generator (mulberry32), so failures reproduce. */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function normals(n: number, random: () => number, mean = 0, sd = 1): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = mean + sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

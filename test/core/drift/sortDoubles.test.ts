@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { sortedCopy, sortInPlace } from '../../../src/core/drift/stats/sortDoubles';
-import { seeded } from './scipyOracle';
+import { seeded } from '../../helpers/seeded';
 
 test('same order as the built-in sort, with ±0, ±Inf, subnormals and ties', () => {
   const random = seeded(9);
