@@ -11,7 +11,6 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { REPO } from '../../../scripts/lib/paths';
 import { formatMetricValue } from '../../../src/core/live/runSummary';
-import { Store } from '../../../src/core/store/store';
 import { RESULTS, startHarness } from './harness';
 
 const TEST_TIMEOUT_MS = 15 * 60_000;
@@ -50,14 +49,6 @@ test('CodeLens on the training script and status items on %%track cells', { time
     const view = page.locator('[id="workbench.view.extension.mlwb"]');
     await page.getByRole('tab', { name: /ML Workbench/ }).click();
     await view.getByText('No runs yet.').waitFor({ timeout: 30_000 });
-    const storeRuns = () => {
-      const store = Store.open({ cwd: h.workspace, storeDir: path.join(h.workspace, '.mlwb'), create: false });
-      try {
-        return store.listRuns();
-      } finally {
-        store.close();
-      }
-    };
 
     await t.test('the demo training script shows the lenses; Run & Track makes a finished run; the lens shows its key metric', async () => {
       await h.openFile('train.py', 'train.py');
@@ -77,7 +68,7 @@ test('CodeLens on the training script and status items on %%track cells', { time
       await runLens.first().click();
       const finished = view.locator('.monaco-list-row[aria-label*=", finished,"]');
       await finished.first().waitFor({ timeout: 90_000 });
-      const [run] = storeRuns().filter((r) => r.status === 'finished');
+      const [run] = h.storedRuns().filter((r) => r.status === 'finished');
       assert.equal(run.source, 'terminal');
       assert.equal(path.basename(run.command[1]), 'train.py', `the lens ran the script with a Python: ${run.command.join(' ')}`);
       assert.equal(run.params.epochs, 20, 'argparse defaults are recorded');
@@ -90,13 +81,13 @@ test('CodeLens on the training script and status items on %%track cells', { time
     await t.test('the demo notebook, run by a real kernel, shows each %%track cell\'s run and metric', async () => {
       const notebook = path.join(h.workspace, 'penguins.ipynb');
       await waitFor(() => existsSync(path.join(h.workspace, '.mlwb', 'endpoint.json')), 30_000, 'the endpoint file');
-      const before = storeRuns().length;
+      const before = h.storedRuns().length;
       const ran = await execute(JUPYTER_PYTHON, [path.join(REPO, 'test/fixtures/python/run_notebook.py'), notebook, notebook], h.workspace, {
         ...process.env, PYTHONPATH: path.join(REPO, 'python'), PYTHONDONTWRITEBYTECODE: '1', JPY_SESSION_NAME: notebook, PYDEVD_DISABLE_FILE_VALIDATION: '1',
       });
       assert.equal(ran.code, 0, ran.output);
-      const cellRuns = storeRuns().filter((r) => r.source === 'notebook');
-      assert.equal(storeRuns().length - before, 2, 'one run per %%track cell');
+      const cellRuns = h.storedRuns().filter((r) => r.source === 'notebook');
+      assert.equal(h.storedRuns().length - before, 2, 'one run per %%track cell');
       // Tall enough for both %%track cells: cells out of view are not rendered, nor their status asked for.
       await page.setViewportSize({ width: 1400, height: 1900 });
       await h.openFile('penguins.ipynb', 'penguins.ipynb');

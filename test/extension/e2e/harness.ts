@@ -8,6 +8,8 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type CodeServer } from '../../../scripts/lib/codeServer';
 import { REPO } from '../../../scripts/lib/paths';
 import { packageExtension } from '../../../scripts/package';
+import { Store } from '../../../src/core/store/store';
+import type { RunRecord } from '../../../src/core/store/types';
 
 export const RESULTS = path.join(REPO, 'test-results', 'e2e');
 /** Figures of every e2e file, one section each; kept when a harness clears its folder. */
@@ -36,6 +38,8 @@ export interface Harness {
   /** Opens a workspace file through Quick Open: `query` typed, the first row showing `row` taken. */
   openFile(query: string, row: string): Promise<void>;
   findFrame(selector: string, timeoutMs?: number): Promise<Frame>;
+  /** The workspace store's runs, read as the CLI would (what a user checks with `mlwb runs ls`). */
+  storedRuns(): RunRecord[];
   extensionLog(): string;
   /** The extension host's own log: which extension activated when, and on which event. */
   extensionHostLog(): string;
@@ -160,6 +164,14 @@ export async function startHarness(settings: Record<string, unknown>, extraFiles
           if (attempt === 6) throw new Error(`Quick Open never listed ${query}`);
         }
         await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().click();
+      },
+      storedRuns() {
+        const store = Store.open({ cwd: workspace, storeDir: path.join(workspace, '.mlwb'), create: false });
+        try {
+          return store.listRuns();
+        } finally {
+          store.close();
+        }
       },
       async findFrame(selector, timeoutMs = 20_000) {
         const deadline = Date.now() + timeoutMs;

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { Store } from '../../../src/core/store/store';
 import type { RunRecord } from '../../../src/core/store/types';
 import { activationFigures } from './activation';
 import { recordFigures, RESULTS, startHarness } from './harness';
@@ -111,20 +110,12 @@ test('ML Workbench in code-server: Runs view, terminal run, details, log', { tim
     });
 
     await t.test('python a.py && python b.py: each program is its own run, with its own params and metrics', async () => {
-      const storeRuns = () => {
-        const store = Store.open({ cwd: h.workspace, storeDir: path.join(h.workspace, '.mlwb'), create: false });
-        try {
-          return store.listRuns();
-        } finally {
-          store.close();
-        }
-      };
-      const before = new Set(storeRuns().map((r) => r.id));
+      const before = new Set(h.storedRuns().map((r) => r.id));
       await h.command('Terminal: Focus Terminal');
       await h.typeInTerminal('python3 train.py --lr 0.1 --epochs 3 && python3 train.py --lr 0.2 --epochs 4');
       let added: RunRecord[] = [];
       for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
-        added = storeRuns().filter((r) => !before.has(r.id));
+        added = h.storedRuns().filter((r) => !before.has(r.id));
         if (added.length >= 2 && added.every((r) => r.status !== 'running')) break;
       }
       const shown = JSON.stringify(added.map((r) => [r.command, r.status, r.params.lr, r.metrics.loss?.count]));
