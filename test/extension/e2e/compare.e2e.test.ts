@@ -1,19 +1,20 @@
 // The Compare view in a real VS Code (code-server): runs of the demo made with `mlwb run`, two of
 // them selected in the Runs view → Compare Runs → one chart per metric key with a dataset per run
 // (read from the page, not from pixels); a live run added with Add to Compare grows while it
-// trains; deleting the compared runs closes the view. Screenshots in test-results/e2e/.
+// trains; deleting the compared runs closes the view. Screenshots in test-results/e2e/compare/.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { REPO } from '../../../scripts/lib/paths';
 import { RESULTS, startHarness } from './harness';
 
 const TEST_TIMEOUT_MS = 12 * 60_000;
 const CLI = path.join(REPO, 'dist', 'cli.js');
 const KEYS = ['accuracy', 'loss', 'val_accuracy', 'val_loss'];
+const DIR = path.join(RESULTS, 'compare');
 
 /** `mlwb …` in the workspace, as a user would run it in a shell next to the editor. */
 function mlwb(cwd: string, args: string[]): { done: Promise<{ code: number | null; out: string }> } {
@@ -22,17 +23,6 @@ function mlwb(cwd: string, args: string[]): { done: Promise<{ code: number | nul
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code, out }))) };
-}
-
-/** Chooses a context-menu item; a menu opened while an editor is still taking focus can ignore the first click. */
-async function chooseMenuItem(page: Page, name: string): Promise<void> {
-  const item = page.getByRole('menuitem', { name });
-  await item.click();
-  for (let attempt = 0; attempt < 4; attempt++) {
-    await page.waitForTimeout(500);
-    if (!(await item.isVisible().catch(() => false))) return;
-    await item.click().catch(() => undefined);
-  }
 }
 
 interface DrawnSeries { id: string; label: string; points: number; hidden: boolean }
@@ -56,7 +46,7 @@ async function waitFor<T>(what: string, read: () => Promise<T>, ok: (v: T) => bo
 
 test('Compare view in code-server: select runs, compare, watch a live run, delete', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   // No secondary side bar: the Compare view gets the editor's whole width (and the screenshot shows it).
-  const h = await startHarness({ 'mlwb.confirmDelete': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden' });
+  const h = await startHarness({ 'mlwb.confirmDelete': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden' }, {}, { dir: DIR });
   try {
     const { page, workspace } = h;
     const view = page.locator('[id="workbench.view.extension.mlwb"]');
@@ -73,13 +63,13 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
 
     let frame!: Frame;
     await t.test('two runs selected in the Runs view → Compare Runs → a chart per key with a dataset per run', async () => {
-      await finished.nth(0).click();
-      await finished.nth(1).click({ modifiers: ['Control'] });
-      await finished.nth(1).click({ button: 'right' });
-      await chooseMenuItem(page, 'Compare Runs');
+      await h.selectRows(view, ['lr-0.02', 'lr-0.2']);
+      await view.locator('.monaco-list-row[aria-selected="true"]', { hasText: 'lr-0.2' }).first().click({ button: 'right' });
+      await h.chooseMenuItem(page.getByRole('menuitem', { name: 'Compare Runs' }));
       frame = await h.findFrame('canvas.metric-chart[data-key="val_accuracy"]', 30_000).catch(async (err: Error) => {
         await h.screenshot('compare-01-no-view');
-        throw err;
+        const asked = await page.locator('.quick-input-widget:visible').innerText({ timeout: 1000 }).catch(() => 'no quick input');
+        throw new Error(`${err.message}; quick input: ${asked.replace(/\s+/g, ' ').slice(0, 200)}`);
       });
       const keys = await frame.locator('canvas.metric-chart').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-key')));
       assert.deepEqual(keys, KEYS);
@@ -108,7 +98,7 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
         if (attempt === 5) throw new Error('the right-click never landed on the live run');
         await page.waitForTimeout(500);
       }
-      await chooseMenuItem(page, 'Add to Compare');
+      await h.chooseMenuItem(page.getByRole('menuitem', { name: 'Add to Compare' }));
       // The tree refreshes as the live run logs: when the right-clicked row was replaced before the
       // menu's command ran, VS Code passes no run and the command asks which runs to add instead.
       const picker = page.locator('.quick-input-widget', { hasText: 'Add which runs to the comparison?' });
@@ -156,7 +146,7 @@ test('Compare view in code-server: select runs, compare, watch a live run, delet
 
     await t.test("the extension's log has no errors", () => {
       const log = h.extensionLog();
-      writeFileSync(path.join(RESULTS, 'compare-ML Workbench.log'), log);
+      writeFileSync(path.join(DIR, 'ML Workbench.log'), log);
       assert.deepEqual(log.split('\n').filter((l) => /\[error\]/.test(l)), []);
     });
   } catch (err) {

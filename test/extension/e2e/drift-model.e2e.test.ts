@@ -23,21 +23,22 @@ test('prediction drift in code-server: Explorer → Compare Data and Model Predi
   try {
     const { page } = h;
     await page.keyboard.press('Control+Shift+E');
-    const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+    const explorer = page.locator('.explorer-folders-view');
+    const row = (name: string) => explorer.locator('.monaco-list-row', { hasText: name }).first();
     await row('penguins_biscoe.csv').waitFor({ timeout: 30_000 });
-    await row('penguins_biscoe.csv').click();
-    await row('penguins_dream.csv').click({ modifiers: ['Control'] });
+
     const item = page.locator('.monaco-menu .action-item', { hasText: 'Compare Data and Model Predictions with Reference…' });
     // The context menu is built when it opens: reopen it until the extension's entries are there.
     const deadline = Date.now() + 90_000;
     for (;;) {
+      await h.selectRows(explorer, ['penguins_biscoe.csv', 'penguins_dream.csv']);
       await row('penguins_dream.csv').click({ button: 'right' });
       if (await item.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
       if (Date.now() > deadline) throw new Error('the Explorer context menu never offered "Compare Data and Model Predictions with Reference…"');
       await page.keyboard.press('Escape');
       await page.waitForTimeout(2_000);
     }
-    await item.click();
+    await h.chooseMenuItem(item);
     const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'penguins_biscoe.csv' }).first();
     await pick.waitFor({ timeout: 30_000 });
     await pick.click();
@@ -69,6 +70,9 @@ test('prediction drift in code-server: Explorer → Compare Data and Model Predi
     await page.waitForTimeout(500);
     await h.screenshot('drift-model-2-report');
     assert.doesNotMatch(h.extensionLog(), /\[error\]/);
+  } catch (err) {
+    await h.screenshot('drift-model-failure').catch(() => undefined);
+    throw err;
   } finally {
     await h.close();
   }

@@ -23,18 +23,18 @@ test('drift report in code-server: Explorer → Compare Data with Reference… �
   try {
     const { page } = h;
     await page.keyboard.press('Control+Shift+E');
-    const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+    const explorer = page.locator('.explorer-folders-view');
+    const row = (name: string) => explorer.locator('.monaco-list-row', { hasText: name }).first();
     await row('penguins_biscoe.csv').waitFor({ timeout: 30_000 });
 
     await t.test('two CSVs selected in the Explorer: the context menu offers the comparison', async () => {
-      await row('penguins_biscoe.csv').click();
-      await row('penguins_dream.csv').click({ modifiers: ['Control'] });
       const item = page.locator('.monaco-menu .action-item', { hasText: 'Compare Data with Reference…' });
       // A context menu is built when it opens: one opened before the extension's contributions
       // were registered (a loaded machine, a slow start) lacks them, so reopen it until it has it.
       const deadline = Date.now() + 90_000;
       try {
         for (;;) {
+          await h.selectRows(explorer, ['penguins_biscoe.csv', 'penguins_dream.csv']);
           await row('penguins_dream.csv').click({ button: 'right' });
           const shown = await item.waitFor({ timeout: 5_000 }).then(() => true, () => false);
           if (shown) break;
@@ -45,7 +45,7 @@ test('drift report in code-server: Explorer → Compare Data with Reference… �
       } finally {
         await h.screenshot('drift-1-context-menu');
       }
-      await item.click();
+      await h.chooseMenuItem(item);
       const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'penguins_biscoe.csv' }).first();
       await pick.waitFor({ timeout: 30_000 });
       await pick.click();

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings, type CodeServer } from '../../../scripts/lib/codeServer';
 import { REPO } from '../../../scripts/lib/paths';
 import { packageExtension } from '../../../scripts/package';
@@ -16,8 +16,8 @@ export const RESULTS = path.join(REPO, 'test-results', 'e2e');
 export const FIGURES = path.join(RESULTS, 'figures.json');
 
 export interface HarnessOptions {
-  /** Its results folder (screenshots, logs, user data, workspace); cleared first. Default RESULTS. */
-  dir?: string;
+  /** Its own results folder (screenshots, logs, user data, workspace), e.g. under RESULTS; cleared first. */
+  dir: string;
   /** An empty workspace folder instead of the demo project. */
   emptyWorkspace?: boolean;
   /** Further VSIX files installed after the extension's (e.g. the in-host tests' companion). */
@@ -38,6 +38,14 @@ export interface Harness {
   /** Opens a workspace file through Quick Open: `query` typed, the first row showing `row` taken. */
   openFile(query: string, row: string): Promise<void>;
   findFrame(selector: string, timeoutMs?: number): Promise<Frame>;
+  /**
+   * Selects exactly the rows of `list` whose text has each of `names` (a click, then Ctrl-clicks),
+   * checked against the list's own selection and made again until it holds: a click that lands while
+   * the list re-renders, or while an editor it opened takes focus, can select one row instead of two.
+   */
+  selectRows(list: Locator, names: string[]): Promise<void>;
+  /** Clicks a context-menu item until its menu closes: a menu opened while an editor takes focus can ignore a click. */
+  chooseMenuItem(item: Locator): Promise<void>;
   /** The workspace store's runs, read as the CLI would (what a user checks with `mlwb runs ls`). */
   storedRuns(): RunRecord[];
   extensionLog(): string;
@@ -79,11 +87,10 @@ export function recordFigures(section: string, values: Record<string, unknown>):
 }
 
 export async function startHarness(settings: Record<string, unknown>, extraFiles: Record<string, string> = {},
-  options: HarnessOptions = {}): Promise<Harness> {
-  const dir = options.dir ?? RESULTS;
-  for (const entry of existsSync(dir) ? readdirSync(dir) : []) {
-    if (path.join(dir, entry) !== FIGURES) rmSync(path.join(dir, entry), { recursive: true, force: true });
-  }
+  options: HarnessOptions): Promise<Harness> {
+  const { dir } = options;
+  // Each e2e file clears only its own folder, so an earlier file's failure screenshots survive the run.
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'screenshots'), { recursive: true });
   const vsix = await extensionVsix();
   await ensureCodeServer();
@@ -182,6 +189,28 @@ export async function startHarness(settings: Record<string, unknown>, extraFiles
           await page.waitForTimeout(200);
         }
         throw new Error(`no frame shows ${selector}`);
+      },
+      async selectRows(list, names) {
+        const row = (name: string) => list.locator('.monaco-list-row', { hasText: name }).first();
+        const selected = () => list.locator('.monaco-list-row[aria-selected="true"]').allInnerTexts();
+        let last: string[] = [];
+        for (let attempt = 1; attempt <= 6; attempt++) {
+          await row(names[0]).click();
+          for (const name of names.slice(1)) await row(name).click({ modifiers: ['Control'] });
+          for (const until = Date.now() + 2000; Date.now() < until; await page.waitForTimeout(200)) {
+            last = await selected();
+            if (last.length === names.length && names.every((n) => last.some((text) => text.includes(n)))) return;
+          }
+        }
+        throw new Error(`the list never held the selection ${names.join(', ')}; it holds: ${last.join(' | ') || 'nothing'}`);
+      },
+      async chooseMenuItem(item) {
+        await item.click();
+        for (let attempt = 0; attempt < 4; attempt++) {
+          await page.waitForTimeout(500);
+          if (!(await item.isVisible().catch(() => false))) return;
+          await item.click().catch(() => undefined);
+        }
       },
       extensionLog() {
         const file = findFile(path.join(userDataDir, 'logs'), 'ML Workbench.log');

@@ -30,10 +30,11 @@ if __name__ == "__main__":
 `;
 
 const TEST_TIMEOUT_MS = 15 * 60_000;
+const DIR = path.join(RESULTS, 'runs-view');
 
 test('ML Workbench in code-server: Runs view, terminal run, details, log', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   // The DOM renderer (no GPU here anyway) puts the terminal's text into the page, where the test can wait for the prompt.
-  const h = await startHarness({ 'mlwb.keyMetric': 'val_accuracy', 'terminal.integrated.gpuAcceleration': 'off' }, { 'probe.py': PROBE });
+  const h = await startHarness({ 'mlwb.keyMetric': 'val_accuracy', 'terminal.integrated.gpuAcceleration': 'off' }, { 'probe.py': PROBE }, { dir: DIR });
   const figures: Record<string, unknown> = {};
   try {
     const { page } = h;
@@ -136,7 +137,7 @@ test('ML Workbench in code-server: Runs view, terminal run, details, log', { tim
 
     await t.test("the extension's log has no errors", async () => {
       const log = h.extensionLog();
-      writeFileSync(path.join(RESULTS, 'ML Workbench.log'), log);
+      writeFileSync(path.join(DIR, 'ML Workbench.log'), log);
       assert.match(log, /activated in/);
       const self = /activated in ([\d.]+) ms/.exec(log);
       figures.activateFunctionMs = self ? Number(self[1]) : null;
