@@ -26,7 +26,6 @@ test('prediction drift in code-server: Explorer → Compare Data and Model Predi
     const explorer = page.locator('.explorer-folders-view');
     const row = (name: string) => explorer.locator('.monaco-list-row', { hasText: name }).first();
     await row('penguins_biscoe.csv').waitFor({ timeout: 30_000 });
-
     const item = page.locator('.monaco-menu .action-item', { hasText: 'Compare Data and Model Predictions with Reference…' });
     // The context menu is built when it opens: reopen it until the extension's entries are there.
     const deadline = Date.now() + 90_000;
