@@ -40,26 +40,33 @@ const safeDivide = (a: number, b: number) => (b === 0 ? 0 : a / b);
  * `probabilities` holds n rows of k class probabilities, `truth` the true class index per row.
  * Log loss clips to [ε, 1−ε] with float64's ε and renormalises rows, as scikit-learn does.
  */
-export function classificationMetrics(probabilities: ArrayLike<number>, truth: ArrayLike<number>, labels: readonly string[]): ClassificationMetrics {
+export function classificationMetrics(probabilities: Float32Array | Float64Array, truth: Int32Array, labels: readonly string[]): ClassificationMetrics {
   const n = truth.length;
   const k = labels.length;
-  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const counts = new Float64Array(k * k);
   const eps = Number.EPSILON;
+  const high = 1 - eps;
+  const logLoss = new LogSum();
   let correct = 0;
-  let logLoss = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0, base = 0; i < n; i++, base += k) {
     let best = 0;
+    let bestP = probabilities[base];
     let sum = 0;
     for (let c = 0; c < k; c++) {
-      const p = probabilities[i * k + c];
-      if (p > probabilities[i * k + best]) best = c;
-      sum += Math.min(1 - eps, Math.max(eps, p));
+      const p = probabilities[base + c];
+      if (p > bestP) {
+        best = c;
+        bestP = p;
+      }
+      sum += Math.min(high, Math.max(eps, p));
     }
     const y = truth[i];
-    confusion[y][best]++;
+    counts[y * k + best]++;
     if (best === y) correct++;
-    logLoss -= Math.log(Math.min(1 - eps, Math.max(eps, probabilities[i * k + y])) / sum);
+    const p = probabilities[base + y];
+    logLoss.add(Math.min(high, Math.max(eps, p)) / sum);
   }
+  const confusion = Array.from({ length: k }, (_, t) => Array.from(counts.subarray(t * k, (t + 1) * k)));
   const perClass = labels.map((label, c) => {
     const tp = confusion[c][c];
     const predicted = confusion.reduce((s, row) => s + row[c], 0);
@@ -79,9 +86,37 @@ export function classificationMetrics(probabilities: ArrayLike<number>, truth: A
     perClass,
     confusion,
     labels: [...labels],
-    rocAuc: k === 2 ? rocAuc(Array.from({ length: n }, (_, i) => probabilities[i * 2 + 1]), truth) : null,
-    logLoss: logLoss / n,
+    rocAuc: k === 2 ? rocAuc(Float64Array.from({ length: n }, (_, i) => probabilities[i * 2 + 1]), truth) : null,
+    logLoss: -logLoss.total() / n,
   };
+}
+
+/**
+ * Σ log(xᵢ) for xᵢ in [ε/k, 1], with one Math.log per many terms instead of one per row (it
+ * costs ~20 ns, more than the rest of a row's metrics): terms are multiplied together, and the
+ * product's log taken before it could underflow. Its rounding (at most 1024 factors, each off by
+ * half an ulp at most) moves each product's log by under 1.2e-13.
+ */
+class LogSum {
+  private sum = 0;
+  private product = 1;
+  private factors = 0;
+
+  add(x: number): void {
+    this.product *= x;
+    if (++this.factors === 1024 || this.product < 1e-250) this.flush();
+  }
+
+  total(): number {
+    this.flush();
+    return this.sum;
+  }
+
+  private flush(): void {
+    this.sum += Math.log(this.product);
+    this.product = 1;
+    this.factors = 0;
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ export interface Scored {
   /** Classification: class names in the model's output order. */
   classes: string[] | null;
   /** Classification: `count × classes` probabilities (softmax of the outputs when they were scores). */
-  probabilities: Float64Array | null;
+  probabilities: Float32Array | Float64Array | null;
   softmaxApplied: boolean;
 }
 
@@ -50,7 +50,7 @@ export function score(data: EvalRows, modelClassLabels: string[] | null, withSli
   const truth = new Int32Array(n);
   for (let j = 0; j < n; j++) truth[j] = classOfName[ids[j]];
   const softmaxApplied = !areProbabilities(outputs, width);
-  const probabilities = softmaxApplied ? softmaxRows(outputs, width) : new Float64Array(outputs);
+  const probabilities = softmaxApplied ? softmaxRows(outputs, width) : outputs;
   const metricsOf = (subset: Int32Array | null) =>
     subset ? classificationMetrics(gather(probabilities, subset, width), gather(truth, subset, 1), labels) : classificationMetrics(probabilities, truth, labels);
   return { metrics: metricsOf(null), slices: withSlices ? bySlice(data, metricsOf) : [], classes: labels, probabilities, softmaxApplied };
