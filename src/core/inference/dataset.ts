@@ -43,7 +43,7 @@ function npzTable(arrays: ReturnType<typeof readNpz>): Table {
   let rows = -1;
   for (const [key, t] of Object.entries(arrays)) {
     const width = t.dims.length === 2 ? t.dims[1] : 1;
-    const flat = toNumbers(t);
+    const flat = t.type === 'string' ? (t.data as string[]) : toNumbers(t);
     if (rows >= 0 && t.dims[0] !== rows) throw new MlwbError(`The .npz arrays have different lengths (${key} has ${t.dims[0]}, others ${rows}).`);
     rows = t.dims[0];
     for (let c = 0; c < width; c++) {

@@ -29,18 +29,47 @@ export function readNpy(bytes: Uint8Array, name = 'the .npy file'): HostTensor {
   const fortran = /'fortran_order':\s*True/.test(header);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || shapeText === undefined) throw new MlwbError(`${name}: unreadable .npy header "${header.trim()}".`);
-  const type = DESCR_TO_TYPE[descr.replace(/^=/, '<')];
-  if (!type) throw new MlwbError(`${name}: NumPy dtype ${descr} is not supported.`, 'Save float32/float64/int/uint/bool arrays in little-endian order (arr.astype("<f4")).');
+  const unicode = /^[<|=]U(\d+)$/.exec(descr);
+  const type = unicode ? 'string' : DESCR_TO_TYPE[descr.replace(/^=/, '<')];
+  if (!type) throw new MlwbError(`${name}: NumPy dtype ${descr} is not supported.`, 'Save float32/float64/int/uint/bool or str arrays in little-endian order (arr.astype("<f4")).');
   if (fortran) throw new MlwbError(`${name} is stored in Fortran order.`, 'Save np.ascontiguousarray(arr) instead.');
   const dims = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   const count = dims.reduce((n, d) => n * d, 1);
   const dataStart = headerStart + headerLength;
-  const width = type === 'bool' ? 1 : ARRAYS[type].prototype.BYTES_PER_ELEMENT as number;
+  const width = unicode ? 4 * Number(unicode[1]) : type === 'bool' ? 1 : ARRAYS[type].prototype.BYTES_PER_ELEMENT as number;
   if (bytes.byteLength - dataStart < count * width) throw new MlwbError(`${name} is truncated: its header promises ${count} elements.`);
+  if (unicode) return { type, dims, data: decodeUtf32(bytes.subarray(dataStart, dataStart + count * width), count, width / 4) };
   // Copy so the array is aligned whatever the header length.
   const copy = new Uint8Array(count * width);
   copy.set(bytes.subarray(dataStart, dataStart + count * width));
   return { type, dims, data: new ARRAYS[type](copy.buffer, 0, count) };
+}
+
+/**
+ * NumPy's `<Un` strings: n UTF-32LE code points each, padded with zeros. A column of labels
+ * repeats a few values, so each distinct one is decoded once (looked up by its bytes).
+ */
+function decodeUtf32(bytes: Uint8Array, count: number, chars: number): string[] {
+  const seen = new Map<string, string>();
+  const out = new Array<string>(count);
+  const size = 4 * chars;
+  for (let e = 0; e < count; e++) {
+    const item = Buffer.from(bytes.buffer, bytes.byteOffset + e * size, size);
+    const key = item.toString('latin1');
+    let text = seen.get(key);
+    if (text === undefined) {
+      const points: number[] = [];
+      for (let c = 0; c < chars; c++) {
+        const point = item.readUInt32LE(4 * c);
+        if (point === 0) break;
+        points.push(point);
+      }
+      text = String.fromCodePoint(...points);
+      seen.set(key, text);
+    }
+    out[e] = text;
+  }
+  return out;
 }
 
 /** Writes a `.npy` (format 1.0; the header padded so data starts on a 64-byte boundary). */
