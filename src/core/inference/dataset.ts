@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { MlwbError } from '../errors';
 import { toNumbers } from './tensor';
@@ -26,11 +26,8 @@ export async function readDataset(file: string): Promise<Table> {
     case '.ndjson':
     case '.json':
       return parseJsonRows(bytes.toString('utf8'), name);
-    case '.parquet': {
-      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-      const rows = await parquetReadObjects({ file: buffer, compressors });
-      return parseJsonRows(JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)), name);
-    }
+    case '.parquet':
+      return parquetTable(bytes, name);
     case '.npz':
       return npzTable(readNpz(bytes, name));
     default:
@@ -51,4 +48,50 @@ function npzTable(arrays: ReturnType<typeof readNpz>): Table {
     }
   }
   return { columns: [...values.keys()], values, rows: Math.max(rows, 0) };
+}
+
+/**
+ * Parquet column by column (hyparquet's chunks, ~10× faster than its row objects): each value
+ * as the table's text, as JSON lines of the same rows would give it (null and non-finite
+ * numbers missing, dates in ISO form), and columns of numbers kept as numbers too.
+ */
+async function parquetTable(bytes: Buffer, name: string): Promise<Table> {
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  let columns: string[];
+  let rows: number;
+  try {
+    const metadata = parquetMetadata(file);
+    columns = parquetSchema(metadata).children.map((c) => c.element.name);
+    rows = Number(metadata.num_rows);
+  } catch (err) {
+    throw new MlwbError(`${name} is not a readable Parquet file (${(err as Error).message}).`, 'Check that the file is complete.');
+  }
+  const values = new Map(columns.map((c) => [c, new Array<string>(rows).fill('')]));
+  const numbers = new Map(columns.map((c) => [c, new Float64Array(rows).fill(NaN)]));
+  const textual = new Set<string>();
+  await parquetRead({
+    file,
+    compressors,
+    onChunk: ({ columnName, columnData, rowStart }) => {
+      const text = values.get(columnName);
+      const numeric = numbers.get(columnName);
+      if (!text || !numeric) return;
+      for (let i = 0; i < columnData.length; i++) {
+        const v: unknown = columnData[i];
+        const n = typeof v === 'bigint' ? Number(v) : v;
+        if (typeof n === 'number') {
+          if (Number.isFinite(n)) {
+            numeric[rowStart + i] = n;
+            text[rowStart + i] = String(n);
+          }
+        } else if (n != null) {
+          textual.add(columnName);
+          text[rowStart + i] = n instanceof Date ? n.toISOString() : String(n);
+        }
+      }
+    },
+  });
+  const numeric = new Map<string, Float64Array | null>();
+  for (const c of columns) if (!textual.has(c)) numeric.set(c, numbers.get(c)!);
+  return { columns, values, rows, numeric };
 }

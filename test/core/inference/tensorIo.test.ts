@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { PNG } from 'pngjs';
 import { MlwbError } from '../../../src/core/errors';
 import { readDataset } from '../../../src/core/inference/dataset';
@@ -129,6 +130,42 @@ describe('JSON and tabular inputs', () => {
     assert.throws(() => syntheticFeeds(inputs, 8), (e: Error) =>
       e instanceof MlwbError && /Input "b" has dynamic dimension "seq" with no value/.test(e.message) && /--dim seq=/.test(e.hint ?? ''));
     assert.deepEqual(syntheticFeeds(inputs, 8, { seq: 5 }).b.dims, [8, 5]);
+  });
+});
+
+describe('Parquet datasets', () => {
+  it('reads a Parquet file as JSON lines of the same rows read: missing values, int64, numbers as text, booleans', async () => {
+    const dir = tempDir();
+    const rows = [
+      { length: 39.1, count: 3n, code: '7', ok: true, name: 'Adelie' },
+      { length: null, count: 2n ** 40n, code: '8.5', ok: false, name: null },
+      { length: -0.25, count: null, code: null, ok: null, name: 'Gentoo' },
+    ];
+    const file = path.join(dir, 'rows.parquet');
+    await fs.writeFile(file, Buffer.from(parquetWriteBuffer({
+      columnData: [
+        { name: 'length', data: rows.map((r) => r.length), type: 'DOUBLE' },
+        { name: 'count', data: rows.map((r) => r.count), type: 'INT64' },
+        { name: 'code', data: rows.map((r) => r.code), type: 'STRING' },
+        { name: 'ok', data: rows.map((r) => r.ok), type: 'BOOLEAN' },
+        { name: 'name', data: rows.map((r) => r.name), type: 'STRING' },
+      ],
+    })));
+    const jsonl = path.join(dir, 'rows.jsonl');
+    await fs.writeFile(jsonl, rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))).join('\n'));
+    const [parquet, json] = [await readDataset(file), await readDataset(jsonl)];
+    assert.deepEqual(parquet.columns, json.columns);
+    assert.deepEqual(parquet.values, json.values);
+    for (const c of parquet.columns) assert.deepEqual(numericColumn(parquet, c), numericColumn(json, c), c);
+    assert.deepEqual(Array.from(numericColumn(parquet, 'count')!), [3, 2 ** 40, NaN]);
+    assert.deepEqual(Array.from(numericColumn(parquet, 'code')!), [7, 8.5, NaN], 'numbers stored as text are numbers');
+    assert.equal(numericColumn(parquet, 'name'), undefined);
+  });
+
+  it('refuses a file that is not Parquet with a message naming it', async () => {
+    const file = path.join(tempDir(), 'broken.parquet');
+    await fs.writeFile(file, 'not parquet at all');
+    await assert.rejects(readDataset(file), /broken\.parquet is not a readable Parquet file/);
   });
 });
 
