@@ -67,15 +67,20 @@ export function classificationMetrics(probabilities: Float32Array | Float64Array
     logLoss.add(Math.min(high, Math.max(eps, p)) / sum);
   }
   const confusion = Array.from({ length: k }, (_, t) => Array.from(counts.subarray(t * k, (t + 1) * k)));
+  const occurs: boolean[] = [];
   const perClass = labels.map((label, c) => {
     const tp = confusion[c][c];
     const predicted = confusion.reduce((s, row) => s + row[c], 0);
     const support = confusion[c].reduce((s, v) => s + v, 0);
+    occurs.push(predicted + support > 0);
     const precision = safeDivide(tp, predicted);
     const recall = safeDivide(tp, support);
     return { label, precision, recall, f1: safeDivide(2 * precision * recall, precision + recall), support };
   });
-  const mean = (f: (m: ClassMetrics) => number) => perClass.reduce((s, m) => s + f(m), 0) / k;
+  // Macro averages leave out classes neither in the labels nor predicted (scikit-learn's default
+  // labels): a slice without Chinstrap penguins, classified perfectly, has a macro F1 of 1, not 2/3.
+  const present = perClass.filter((_, c) => occurs[c]);
+  const mean = (f: (m: ClassMetrics) => number) => safeDivide(present.reduce((s, m) => s + f(m), 0), present.length);
   return {
     task: 'classification',
     count: n,
