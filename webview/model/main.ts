@@ -1,6 +1,7 @@
 // The model page: inspection, then Try It / Benchmark / Evaluate. Each snapshot or result is
 // rendered with DOM calls (textContent only); inputs the user typed are the only state kept.
 import './style.css';
+import type { ImageOptionText } from '../../src/core/inference/io/imageOptions';
 import type { ModelInfo, TensorSignature } from '../../src/core/inference/modelInfo';
 import { el } from '../shared/elements';
 import type { Action, HostToWebview, ModelSnapshot, WebviewToHost } from './protocol';
@@ -41,6 +42,31 @@ function busy(action: Action, message: string): void {
   const p = el('p', message, 'muted busy');
   p.append(' ', button('Cancel', () => vscode.postMessage({ type: 'cancel' }), true));
   results[action].replaceChildren(p);
+}
+
+/**
+ * Size and normalisation for an image picked in Try It, shown when the model has a 4-D input
+ * (NCHW or NHWC); the size starts as the input's own when it is fixed.
+ */
+function imageControls(info: ModelInfo): { row: HTMLElement; values: () => ImageOptionText } | undefined {
+  const input = info.inputs.find((i) => i.shape.length === 4);
+  if (!input) return undefined;
+  const nchw = input.shape[1] === 1 || input.shape[1] === 3;
+  const [h, w] = nchw ? [input.shape[2], input.shape[3]] : [input.shape[1], input.shape[2]];
+  const field = (label: string, value: string, placeholder: string) => {
+    const f = el('input');
+    f.value = value;
+    f.placeholder = placeholder;
+    f.setAttribute('aria-label', label);
+    return f;
+  };
+  const size = field('Image size', typeof w === 'number' && typeof h === 'number' ? `${w}x${h}` : '', 'WIDTHxHEIGHT');
+  const mean = field('Mean', '', '0,0,0');
+  const std = field('Std', '', '1,1,1');
+  const row = el('div', '', 'controls');
+  row.dataset.section = 'image-options';
+  row.append(`Images for "${input.name}": size `, size, ' mean ', mean, ' std ', std, el('span', ' (pixels scaled to [0, 1], then (x − mean) / std per channel)', 'muted'));
+  return { row, values: () => ({ size: size.value, mean: mean.value, std: std.value }) };
 }
 
 const shape = (s: TensorSignature['shape']) => `[${s.map((d) => d ?? '?').join(', ')}]`;
@@ -85,10 +111,14 @@ function render({ fileName, info, producedBy, device, history: past }: ModelSnap
   input.rows = 4;
   input.value = exampleInput(info);
   input.setAttribute('aria-label', 'Input as JSON');
+  const image = imageControls(info);
   const tryControls = el('div', '', 'controls');
-  tryControls.append(button('Run', () => vscode.postMessage({ type: 'tryJson', text: input.value })), ' ', button('Pick Input File…', () => vscode.postMessage({ type: 'tryFile' }), true));
+  tryControls.append(button('Run', () => vscode.postMessage({ type: 'tryJson', text: input.value })), ' ',
+    button('Pick Input File…', () => vscode.postMessage({ type: 'tryFile', image: image?.values() ?? {} }), true));
   const trySection = section('Try It', el('p', 'JSON keyed by input name (or a bare array for one input); or a .npy / .npz / .json / CSV / JSON-lines / PNG / JPEG file.', 'muted'), 'try');
-  trySection.append(input, tryControls, results.try);
+  trySection.append(input, tryControls);
+  if (image) trySection.append(image.row);
+  trySection.append(results.try);
   page.append(trySection);
 
   const batches = el('input');
@@ -97,12 +127,17 @@ function render({ fileName, info, producedBy, device, history: past }: ModelSnap
   const iterations = el('input');
   iterations.value = '100';
   iterations.setAttribute('aria-label', 'Iterations');
+  const budget = el('input');
+  budget.placeholder = 'none';
+  budget.setAttribute('aria-label', 'Time budget in milliseconds');
   const benchControls = el('div', '', 'controls');
-  benchControls.append('Batch sizes ', batches, ' Iterations ', iterations, ' ', button('Benchmark', () => vscode.postMessage({
-    type: 'bench',
-    batches: batches.value.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0),
-    iterations: Math.max(1, Number(iterations.value) || 100),
-  })));
+  benchControls.append('Batch sizes ', batches, ' Iterations ', iterations, ' or time budget ', budget, ' ms ', button('Benchmark', () => {
+    const sizes = batches.value.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+    const budgetMs = Number(budget.value);
+    vscode.postMessage(budget.value.trim() !== '' && budgetMs > 0
+      ? { type: 'bench', batches: sizes, timeBudgetMs: budgetMs }
+      : { type: 'bench', batches: sizes, iterations: Math.max(1, Number(iterations.value) || 100) });
+  }));
   const benchSection = section('Benchmark', benchControls, 'bench');
   benchSection.append(results.bench, history);
   page.append(benchSection);

@@ -3,6 +3,7 @@
 // and come back as typed results or errors. The webview imports nothing from `vscode`.
 import type { EvaluationResult } from '../../src/core/inference/worker/evaluate';
 import type { BenchmarkResult } from '../../src/core/inference/worker/benchmark';
+import type { ImageOptionText } from '../../src/core/inference/io/imageOptions';
 import type { ModelInfo } from '../../src/core/inference/modelInfo';
 import type { BenchmarkHistoryEntry } from '../../src/core/inference/modelRuns';
 
@@ -45,8 +46,10 @@ export type Action = 'try' | 'bench' | 'eval';
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'tryJson'; text: string }
-  | { type: 'tryFile' }
-  | { type: 'bench'; batches: number[]; iterations: number }
+  /** `image`: resize and normalisation for a PNG / JPEG, as typed (the host parses it). */
+  | { type: 'tryFile'; image: ImageOptionText }
+  /** `timeBudgetMs` instead of `iterations`: each batch size gets its share of the budget. */
+  | { type: 'bench'; batches: number[]; iterations?: number; timeBudgetMs?: number }
   | { type: 'eval' }
   | { type: 'cancel' }
   | { type: 'selectDevice' }

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { MlwbError } from '../../core/errors';
 import { loadInputFile } from '../../core/inference/feeds';
-import type { ImageOptions } from '../../core/inference/io/image';
+import { parseImageOptions } from '../../core/inference/io/imageOptions';
 import { InferenceClient } from '../../core/inference/inferenceClient';
 import { writeNpy } from '../../core/inference/io/npy';
 import { runsProducing } from '../../core/inference/modelRuns';
@@ -47,19 +47,6 @@ async function modelInfo(args: string[], ctx: CliContext): Promise<number> {
 
 const RUN_USAGE = 'Usage: mlwb model run FILE --input FILE [--device D] [--fallback cpu] [--json] [--out x.npy] [--size WxH] [--mean R,G,B] [--std R,G,B]';
 
-/** Image preprocessing flags: `--size 224x224 --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225`. */
-function imageOptions(size?: string, mean?: string, std?: string): ImageOptions {
-  const triple = (v: string | undefined, flag: string) => {
-    if (v === undefined) return undefined;
-    const n = v.split(',').map(Number);
-    if (n.length !== 3 || n.some((x) => !Number.isFinite(x))) throw new MlwbError(`${flag} takes three numbers, e.g. ${flag} 0.5,0.5,0.5.`, RUN_USAGE, 2);
-    return n;
-  };
-  const m = size === undefined ? undefined : /^(\d+)x(\d+)$/.exec(size);
-  if (size !== undefined && !m) throw new MlwbError(`--size takes WIDTHxHEIGHT, e.g. 224x224; got "${size}".`, RUN_USAGE, 2);
-  return { width: m ? Number(m[1]) : undefined, height: m ? Number(m[2]) : undefined, mean: triple(mean, '--mean'), std: triple(std, '--std') };
-}
-
 async function modelRun(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseModelArgs(args, {
     input: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' },
@@ -70,7 +57,7 @@ async function modelRun(args: string[], ctx: CliContext): Promise<number> {
   const model = await loadModel(positionals[0], ctx);
   const feeds = await loadInputFile(path.resolve(ctx.cwd, values.input), model.info.inputs, {
     features: values.features?.split(','),
-    image: imageOptions(values.size, values.mean, values.std),
+    image: parseImageOptions({ size: values.size, mean: values.mean, std: values.std }, { size: '--size', mean: '--mean', std: '--std' }, RUN_USAGE, 2),
   });
   const client = new InferenceClient();
   try {

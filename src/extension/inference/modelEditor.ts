@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Action, HostToWebview, OutputView, WebviewToHost } from '../../../webview/model/protocol';
 import { MlwbError } from '../../core/errors';
+import type { InputFileOptions } from '../../core/inference/feeds';
+import { parseImageOptions } from '../../core/inference/io/imageOptions';
 import { feedsFromJson } from '../../core/inference/io/jsonTensor';
 import type { ModelInfo } from '../../core/inference/modelInfo';
 import { benchmarkHistory, recordBenchmark, recordEvaluation, removeQuietly, runsProducing } from '../../core/inference/modelRuns';
@@ -76,12 +78,15 @@ class ModelPage extends Disposable {
         case 'tryJson':
           return await this.tryIt({ feeds: feedsFromJson(msg.text, (await this.model()).inputs, 'the JSON') });
         case 'tryFile': {
+          // Checked before the dialog: a typo in the options should not cost picking the file.
+          const image = parseImageOptions(msg.image, { size: 'Image size', mean: 'Mean', std: 'Std' });
           const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use as Input', filters: { Inputs: ['json', 'npy', 'npz', 'csv', 'jsonl', 'png', 'jpg', 'jpeg'] } });
-          if (picked?.[0]) await this.tryIt({ inputFile: picked[0].fsPath });
+          if (!picked?.[0]) return;
+          await this.tryIt({ inputFile: picked[0].fsPath, inputOptions: { image } });
           return;
         }
         case 'bench':
-          return await this.bench(msg.batches, msg.iterations);
+          return await this.bench(msg.batches, msg.iterations, msg.timeBudgetMs);
         case 'eval':
           return await this.evaluate();
         case 'cancel':
@@ -114,7 +119,7 @@ class ModelPage extends Disposable {
   }
 
   /** Runs JSON feeds, or a file the inference process reads and decodes itself. */
-  private async tryIt(input: { feeds?: Feeds; inputFile?: string }): Promise<void> {
+  private async tryIt(input: { feeds?: Feeds; inputFile?: string; inputOptions?: InputFileOptions }): Promise<void> {
     const info = await this.model();
     this.post({ type: 'busy', action: 'try', message: `Running on ${this.device}…` });
     const result = await this.host.client().call('run', { model: this.uri.fsPath, device: this.device, fallbackToCpu: this.fallbackToCpu, ...input });
@@ -131,9 +136,9 @@ class ModelPage extends Disposable {
     this.post({ type: 'tryResult', device: result.device, outputs, runMs: result.runMs });
   }
 
-  private async bench(batches: number[], iterations: number): Promise<void> {
+  private async bench(batches: number[], iterations: number | undefined, timeBudgetMs: number | undefined): Promise<void> {
     this.post({ type: 'busy', action: 'bench', message: `Benchmarking on ${this.device}…` });
-    const result = await this.host.client().call('bench', { model: this.uri.fsPath, device: this.device, batches, iterations, fallbackToCpu: this.fallbackToCpu }, {
+    const result = await this.host.client().call('bench', { model: this.uri.fsPath, device: this.device, batches, iterations, timeBudgetMs, fallbackToCpu: this.fallbackToCpu }, {
       onProgress: (_done, _total, message) => this.post({ type: 'busy', action: 'bench', message: message ?? 'Benchmarking…' }),
     });
     this.noteFallback(result.fellBack);
