@@ -132,8 +132,10 @@ export async function startHarness(settings: Record<string, unknown>, extraFiles
         const input = page.locator('.quick-input-widget input');
         await input.waitFor();
         await input.fill(`>${title}`);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-        await input.press('Enter');
+        // The palette focuses its best fuzzy match, which can be another command ("Terminal: Focus
+        // Next Terminal Group" for "Terminal: Focus Terminal"): click the row labelled exactly so.
+        const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name').getByText(title, { exact: true }) });
+        await row.first().click();
       },
       async typeInTerminal(line) {
         // A terminal that is still starting drops keys: type, check the echo, retype if it is incomplete.
