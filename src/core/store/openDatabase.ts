@@ -11,14 +11,18 @@ export const DB_FILE_NAME = 'mlwb.db';
 /** Copies of the store taken before each migration. */
 export const BACKUP_DIR_NAME = 'backups';
 
-/** Finds `.mlwb/` in `cwd` or its nearest parent, the way git finds `.git`. */
+/**
+ * Finds `.mlwb/` in `cwd` or its nearest parent, the way git finds `.git`, without leaving the
+ * enclosing git repository: a repository inside another (a submodule, a project cloned into a
+ * checkout) is a project of its own, so its runs never land in the outer one's store.
+ */
 export function findStoreDir(cwd: string): string | undefined {
   let dir = path.resolve(cwd);
   for (;;) {
     const candidate = path.join(dir, STORE_DIR_NAME);
     if (isDirectory(candidate)) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir || fs.existsSync(path.join(dir, '.git'))) return undefined;
     dir = parent;
   }
 }

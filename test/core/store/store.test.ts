@@ -37,6 +37,24 @@ describe('store location', () => {
     store.close();
   });
 
+  it('a git repository inside another keeps its own store, even when the outer one has a store', () => {
+    const outer = tempDir();
+    fs.mkdirSync(path.join(outer, '.git'));
+    Store.open({ cwd: outer, create: true }).close();
+    const inner = path.join(outer, 'vendor', 'project');
+    fs.mkdirSync(path.join(inner, '.git'), { recursive: true });
+    fs.mkdirSync(path.join(inner, 'scripts'));
+    assert.throws(() => Store.open({ cwd: path.join(inner, 'scripts'), create: false }), /No run store found/, 'the outer store is not the inner project\'s');
+    const store = Store.open({ cwd: path.join(inner, 'scripts'), create: true });
+    assert.equal(store.dir, path.join(inner, '.mlwb'));
+    store.close();
+    // A subfolder of the outer repository, outside the inner one, still finds the outer store.
+    fs.mkdirSync(path.join(outer, 'src'));
+    const outerFound = Store.open({ cwd: path.join(outer, 'src'), create: false });
+    assert.equal(outerFound.dir, path.join(outer, '.mlwb'));
+    outerFound.close();
+  });
+
   it('says clearly when there is no store to read', () => {
     assert.throws(() => Store.open({ cwd: tempDir(), create: false }), (e: unknown) =>
       e instanceof MlwbError && /No run store found/.test(e.message));
