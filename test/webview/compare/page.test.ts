@@ -2,29 +2,19 @@
 // messages built by the host's own code from a real store: what it renders, what it asks for,
 // and that hostile run names stay text.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import type * as vscode from 'vscode';
+import type { Page } from 'playwright-core';
 import type { CompareSnapshot, HostToWebview, RunSeries, WebviewToHost } from '../../../webview/compare/protocol';
 import { compareTables } from '../../../src/core/compare/compareTables';
 import { groupBand, groupKeys, groupRuns } from '../../../src/core/compare/groups';
 import { SeriesFeed } from '../../../src/core/compare/seriesFeed';
 import { Store } from '../../../src/core/store/store';
-import { webviewHtml } from '../../../src/extension/runDetails/html';
 import { tempDir } from '../../helpers/tmp';
+import { openWebviewPage, type WebviewPage } from '../../helpers/webviewPage';
 
 const REPO = process.env.MLWB_REPO ?? process.cwd();
-const DIST = path.join(REPO, 'dist', 'webview');
 const HOSTILE = '<img src=x onerror=alert(1)>';
-
-function pageHtml(): string {
-  const webview = { cspSource: 'file:', asWebviewUri: (uri: { path: string }) => ({ toString: () => pathToFileURL(uri.path).toString() }) } as unknown as vscode.Webview;
-  const uri = (p: string) => ({ path: p }) as unknown as vscode.Uri;
-  return webviewHtml(webview, { title: 'Compare', script: uri(path.join(DIST, 'compare.js')), style: uri(path.join(DIST, 'compare.css')) });
-}
 
 /** A store with three runs: one named to inject markup, one without `acc`, one with NaN/Infinity. */
 function seedStore(): { store: Store; ids: string[] } {
@@ -52,43 +42,23 @@ function snapshotOf(store: Store, ids: string[], feed: SeriesFeed): CompareSnaps
 }
 
 describe('compare webview', () => {
-  let browser: Browser;
+  let w: WebviewPage<HostToWebview, WebviewToHost>;
   let page: Page;
-  const problems: string[] = [];
   const { store, ids } = seedStore();
   const feed = new SeriesFeed(store.metrics, 'step', 400);
 
-  const posted = () => page.evaluate(() => (globalThis as unknown as { posted: WebviewToHost[] }).posted);
-  const send = (msg: HostToWebview) => page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, to: string): void }).postMessage(m, '*'), msg);
+  const posted = () => w.posted();
+  const send = (msg: HostToWebview) => w.send(msg);
   const chartSeries = (key: string) => page.locator(`canvas[data-key="${key}"]`).getAttribute('data-series')
     .then((s) => JSON.parse(s ?? '[]') as { id: string; label: string; points: number; hidden: boolean }[]);
 
   before(async () => {
-    assert.ok(fs.existsSync(path.join(DIST, 'compare.js')), 'build first (node scripts/test.mjs builds)');
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'] });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    // What VS Code injects into every webview, kept in the page for the test to read.
-    // (A string: tsx would wrap a function's inner functions in a helper the page does not have.)
-    await page.addInitScript(`
-      window.posted = [];
-      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => window.saved, setState: (s) => { window.saved = s; } });
-    `);
-    const file = path.join(tempDir(), 'compare.html');
-    fs.writeFileSync(file, pageHtml());
-    await page.goto(pathToFileURL(file).toString());
+    w = await openWebviewPage('compare');
+    page = w.page;
   });
 
   after(async () => {
-    await browser?.close();
+    await w?.close();
     store.close();
   });
 
@@ -115,7 +85,7 @@ describe('compare webview', () => {
     assert.equal(await page.locator('th.run-header .run-name').first().textContent(), HOSTILE);
     const labels = (await chartSeries('loss')).map((s) => s.label);
     assert.equal(labels[0], HOSTILE);
-    assert.deepEqual(problems, [], 'no dialog, script error or CSP violation');
+    assert.deepEqual(w.problems, [], 'no dialog, script error or CSP violation');
   });
 
   it('highlights differing parameters and hides the equal ones on request', async () => {
@@ -198,6 +168,6 @@ describe('compare webview', () => {
     const inRange = store.metrics.readRange(ids[0], 'loss', 'step', zoom.lo, zoom.hi)!.series.steps.length;
     assert.equal(drawn[0].points, Math.min(inRange, 400));
     assert.ok(inRange < 400, 'a narrow range comes back whole');
-    assert.deepEqual(problems, []);
+    assert.deepEqual(w.problems, []);
   });
 });

@@ -6,63 +6,40 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import type * as vscode from 'vscode';
 import type { HostToWebview, WebviewToHost } from '../../../webview/model/protocol';
 import { InferenceClient } from '../../../src/core/inference/inferenceClient';
 import { parseImageOptions } from '../../../src/core/inference/io/imageOptions';
 import { inspectModel, type ModelInfo } from '../../../src/core/inference/modelInfo';
-import { webviewHtml } from '../../../src/extension/runDetails/html';
 import { onnxFixtures } from '../../helpers/onnxFixtures';
 import { tempDir } from '../../helpers/tmp';
-
-const REPO = process.env.MLWB_REPO ?? process.cwd();
-const DIST = path.join(REPO, 'dist', 'webview');
+import { openWebviewPage, type WebviewPage } from '../../helpers/webviewPage';
 
 describe('model page webview: Try It with an image, benchmark by time budget', () => {
-  let browser: Browser;
+  let w: WebviewPage<HostToWebview, WebviewToHost>;
   let page: Page;
-  const problems: string[] = [];
   const client = new InferenceClient();
 
-  const posted = () => page.evaluate(() => (globalThis as unknown as { posted: WebviewToHost[] }).posted);
-  const clearPosted = () => page.evaluate(() => ((globalThis as unknown as { posted: WebviewToHost[] }).posted = []));
-  const send = (msg: HostToWebview) => page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, to: string): void }).postMessage(m, '*'), msg);
+  const posted = () => w.posted();
   const showModel = async (file: string): Promise<ModelInfo> => {
     const info = inspectModel(fs.readFileSync(file), file);
-    await send({ type: 'snapshot', snapshot: { fileName: path.basename(file), info, producedBy: [], device: 'cpu', history: [] } });
+    await w.send({ type: 'snapshot', snapshot: { fileName: path.basename(file), info, producedBy: [], device: 'cpu', history: [] } });
     await page.locator('h1', { hasText: path.basename(file) }).waitFor();
-    await clearPosted();
+    await w.clearPosted();
     return info;
   };
   const click = (text: string) => page.locator('vscode-button', { hasText: text }).click();
 
   before(async () => {
-    assert.ok(fs.existsSync(path.join(DIST, 'model.js')), 'build first (node scripts/test.mjs builds)');
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-    page = await browser.newPage();
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    await page.addInitScript(`
-      window.posted = [];
-      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m) });
-    `);
-    const webview = { cspSource: 'file:', asWebviewUri: (uri: { path: string }) => ({ toString: () => pathToFileURL(uri.path).toString() }) } as unknown as vscode.Webview;
-    const uri = (p: string) => ({ path: p }) as unknown as vscode.Uri;
-    const file = path.join(tempDir(), 'model.html');
-    fs.writeFileSync(file, webviewHtml(webview, { title: 'Model', script: uri(path.join(DIST, 'model.js')), style: uri(path.join(DIST, 'model.css')) }));
-    await page.goto(pathToFileURL(file).toString());
+    w = await openWebviewPage('model');
+    page = w.page;
     await page.waitForFunction(`window.posted.some((m) => m.type === 'ready')`);
   });
 
   after(async () => {
     client.dispose();
-    await browser?.close();
+    await w?.close();
   });
 
   it('an image model gets size, mean and std fields (size from its input); what they send preprocesses the PNG', async () => {
@@ -111,6 +88,6 @@ describe('model page webview: Try It with an image, benchmark by time budget', (
       { type: 'bench', batches: [1, 16], iterations: 40 },
       { type: 'bench', batches: [1, 16], timeBudgetMs: 250 },
     ]);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(w.problems, []);
   });
 });
