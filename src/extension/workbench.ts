@@ -130,6 +130,7 @@ export class Workbench extends Disposable {
 
   private onSessionUpdate(session: FolderSession, update: ModelUpdate): void {
     this.tree.update(session, update);
+    this.inference.models.noteRuns(update);
     this.runsUpdated.fire({ session, update });
     if (update.structure) this.updateEmptyContext();
     for (const run of update.changed) if (run.status === 'running') this.terminalTracker?.noteClientRun(session, run.id);

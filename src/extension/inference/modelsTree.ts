@@ -7,6 +7,7 @@ import type { ModelInfo } from '../../core/inference/modelInfo';
 import { onnxArtifacts, runsProducing, type ModelArtifact } from '../../core/inference/modelRuns';
 import { ArtifactFiles } from '../../core/ingest/artifactStore';
 import { formatBytes } from '../../core/inference/formatBytes';
+import type { ModelUpdate } from '../../core/live/runsModel';
 import type { FolderSession } from '../folderSession';
 import { Disposable } from '../util/dispose';
 import type { InferenceHost } from './inferenceHost';
@@ -25,6 +26,8 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
   private readonly changed = this._register(new vscode.EventEmitter<ModelItem | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private readonly infos = new Map<string, Promise<ModelInfo | Error>>();
+  /** Per run: its name and ONNX artifacts as last seen, to tell which run updates change the list. */
+  private readonly onnxOfRun = new Map<string, string>();
   private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly host: InferenceHost, private readonly sessions: () => FolderSession[]) {
@@ -37,6 +40,23 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     this._register(watcher.onDidCreate(onChange));
     this._register(watcher.onDidChange(onChange));
     this._register(watcher.onDidDelete(onChange));
+  }
+
+  /**
+   * Runs came or went, or changed: re-list when a run's ONNX artifacts (or its name, shown beside
+   * them) differ from what was listed — not on each metric a live run logs.
+   */
+  noteRuns(update: ModelUpdate): void {
+    let stale = update.structure;
+    for (const run of update.changed) {
+      const onnx = run.artifacts.filter((a) => a.path.toLowerCase().endsWith('.onnx')).map((a) => `${a.path}\0${a.sha256}`).join('\0');
+      const listed = onnx ? `${run.name}\0${onnx}` : '';
+      if ((this.onnxOfRun.get(run.id) ?? '') !== listed) {
+        this.onnxOfRun.set(run.id, listed);
+        stale = true;
+      }
+    }
+    if (stale) this.refresh();
   }
 
   refresh(): void {

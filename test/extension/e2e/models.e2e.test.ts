@@ -1,8 +1,10 @@
 // The packaged extension in code-server with the demo project: the Models view lists the demo's
 // ONNX model; opening it shows the model page with its inputs; Try It and Benchmark run in the
-// inference process; the device picker lists cpu as working and the others with their reasons.
+// inference process; the device picker lists cpu as working and the others with their reasons;
+// the view follows model files as they come and go, and names the run that logged a model's bytes.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
@@ -81,6 +83,22 @@ test('ML Workbench in code-server: Models view, model page, benchmark, device pi
       if (webgpu) assert.match(row('webgpu') ?? '', /works here|Failed to get a WebGPU adapter/, texts.join(' | '));
       await h.screenshot('04-device-picker');
       await page.keyboard.press('Escape');
+    });
+
+    await t.test('the view follows the workspace: a copied model appears, a run that logs it names the run, a deleted one goes', async () => {
+      const models = path.join(h.workspace, 'models');
+      copyFileSync(path.join(models, 'penguins.onnx'), path.join(models, 'copy.onnx'));
+      await view.locator('.monaco-list-row', { hasText: /copy\.onnx.*KB.*opset 17/ }).first().waitFor({ timeout: 30_000 });
+      // A run that logs the model as an artifact, through the Python client, as export_model.py does.
+      execFileSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'run', '--name', 'export penguins', '--', 'python3', '-c',
+        "import mlwb; mlwb.log_artifact('models/penguins.onnx', 'models')"], { cwd: h.workspace, stdio: 'pipe', env: { ...process.env, PYTHONPATH: path.join(REPO, 'python') } });
+      // Matched by content: the copy has the same bytes, so the same run produced it.
+      for (const name of [/^\s*penguins\.onnx/, /^\s*copy\.onnx/, /^\s*models\/penguins\.onnx \(run export penguins\)/]) {
+        await view.locator('.monaco-list-row', { hasText: name }).filter({ hasText: 'run export penguins' }).first().waitFor({ timeout: 30_000 });
+      }
+      await h.screenshot('05-models-with-run');
+      unlinkSync(path.join(models, 'copy.onnx'));
+      await view.locator('.monaco-list-row', { hasText: 'copy.onnx' }).waitFor({ state: 'detached', timeout: 30_000 });
     });
 
     await t.test("the extension's log has no errors", async () => {
