@@ -11,7 +11,7 @@ export interface ImageOptionText {
 /**
  * Parses the size (WIDTHxHEIGHT) and the per-channel mean and std (three numbers each) that
  * `mlwb model run` and the model page's Try It take. `names` is what the user knows each field
- * as (`--size`, or "Size" on the page), for the error.
+ * as (`--size`, or "Image size" on the page), for the error.
  */
 export function parseImageOptions(text: ImageOptionText, names: Required<Record<keyof ImageOptionText, string>>, hint?: string, exitCode?: number): ImageOptions {
   const given = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
