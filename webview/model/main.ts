@@ -1,7 +1,7 @@
 // The model page: inspection, then Try It / Benchmark / Evaluate. Each snapshot or result is
 // rendered with DOM calls (textContent only); inputs the user typed are the only state kept.
 import './style.css';
-import type { ImageOptionText } from '../../src/core/inference/io/imageOptions';
+import { imageLayout, type ImageOptionText } from '../../src/core/inference/io/imageOptions';
 import type { ModelInfo, TensorSignature } from '../../src/core/inference/modelInfo';
 import { el } from '../shared/elements';
 import type { Action, HostToWebview, ModelSnapshot, WebviewToHost } from './protocol';
@@ -51,8 +51,7 @@ function busy(action: Action, message: string): void {
 function imageControls(info: ModelInfo): { row: HTMLElement; values: () => ImageOptionText } | undefined {
   const input = info.inputs.find((i) => i.shape.length === 4);
   if (!input) return undefined;
-  const nchw = input.shape[1] === 1 || input.shape[1] === 3;
-  const [h, w] = nchw ? [input.shape[2], input.shape[3]] : [input.shape[1], input.shape[2]];
+  const { height: h, width: w } = imageLayout(input.shape);
   const field = (label: string, value: string, placeholder: string) => {
     const f = el('input');
     f.value = value;
@@ -60,7 +59,7 @@ function imageControls(info: ModelInfo): { row: HTMLElement; values: () => Image
     f.setAttribute('aria-label', label);
     return f;
   };
-  const size = field('Image size', typeof w === 'number' && typeof h === 'number' ? `${w}x${h}` : '', 'WIDTHxHEIGHT');
+  const size = field('Image size', w && h ? `${w}x${h}` : '', 'WIDTHxHEIGHT');
   const mean = field('Mean', '', '0,0,0');
   const std = field('Std', '', '1,1,1');
   const row = el('div', '', 'controls');

@@ -3,6 +3,7 @@ import { PNG } from 'pngjs';
 import { MlwbError } from '../../errors';
 import type { TensorSignature } from '../modelInfo';
 import type { HostTensor } from '../tensor';
+import { imageLayout } from './imageOptions';
 
 export interface ImageOptions {
   /** Target size; by default the input's fixed height/width. */
@@ -48,12 +49,11 @@ function sample(img: Rgba, x: number, y: number, c: number): number {
  */
 export function imageTensor(bytes: Uint8Array, input: TensorSignature, options: ImageOptions = {}, name = 'the image'): HostTensor {
   if (input.shape.length !== 4) throw new MlwbError(`Input "${input.name}" has shape [${input.shape.join(', ')}]: an image needs a 4-D input.`);
-  const nchw = input.shape[1] === 1 || input.shape[1] === 3;
-  const channels = Number(nchw ? input.shape[1] : input.shape[3]);
+  const layout = imageLayout(input.shape);
+  const { nchw, channels } = layout;
   if (channels !== 1 && channels !== 3) throw new MlwbError(`Input "${input.name}" has no 1- or 3-channel axis (shape [${input.shape.join(', ')}]).`);
-  const fixed = (d: unknown) => (typeof d === 'number' ? d : undefined);
-  const height = options.height ?? fixed(nchw ? input.shape[2] : input.shape[1]);
-  const width = options.width ?? fixed(nchw ? input.shape[3] : input.shape[2]);
+  const height = options.height ?? layout.height;
+  const width = options.width ?? layout.width;
   if (!height || !width) throw new MlwbError(`Input "${input.name}" has a dynamic image size.`, 'Give the size to resize to (width and height).');
   const img = decode(bytes, name);
   const mean = options.mean ?? [0, 0, 0];

@@ -1,5 +1,27 @@
 import { MlwbError } from '../../errors';
+import type { TensorSignature } from '../modelInfo';
 import type { ImageOptions } from './image';
+
+export interface ImageLayout {
+  /** Channels second (NCHW) when that dimension is 1 or 3, else last (NHWC). */
+  nchw: boolean;
+  channels: number;
+  /** The input's own size, when fixed. */
+  height?: number;
+  width?: number;
+}
+
+/** How a 4-D image input lays out its pixels: for the decoder, and for the model page's size field. */
+export function imageLayout(shape: TensorSignature['shape']): ImageLayout {
+  const nchw = shape[1] === 1 || shape[1] === 3;
+  const fixed = (d: unknown) => (typeof d === 'number' ? d : undefined);
+  return {
+    nchw,
+    channels: Number(nchw ? shape[1] : shape[3]),
+    height: fixed(nchw ? shape[2] : shape[1]),
+    width: fixed(nchw ? shape[3] : shape[2]),
+  };
+}
 
 /** Image preprocessing as typed by a user: `224x224`, `0.485,0.456,0.406`; blank means the default. */
 export interface ImageOptionText {
